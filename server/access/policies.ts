@@ -1,0 +1,26 @@
+import type { Role } from '../db/database';
+import type { Actor } from './actor';
+
+/**
+ * Who may do what: the one table to read. Each action names the roles allowed; object-level rules
+ * (own organization, conflicts) refine these in the feature's policy functions, never widen them.
+ */
+export const PERMISSIONS = {
+  'account.read_own': ['vendor', 'reviewer', 'supervisor', 'legal', 'admin'],
+  'user.create': ['admin'],
+  'user.disable': ['admin'],
+  'proceeding.create': ['admin'],
+  'proceeding.update': ['admin'],
+  'audit.read': ['legal'],
+  'audit.verify': ['legal', 'admin'],
+  'submission.review': ['reviewer', 'supervisor'],
+  'disposition.approve': ['supervisor'],
+  'export.create': ['legal'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/** True when the actor's role is allowed `permission`. */
+export function can(actor: Pick<Actor, 'role'>, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(actor.role);
+}

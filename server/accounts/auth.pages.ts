@@ -1,0 +1,145 @@
+import { Router, type Request, type Response } from 'express';
+import type { Deps } from '../deps';
+import { auditContext } from '../http/context';
+import { AppError, unauthorized } from '../http/errors';
+import { clearCookie, cookieNames, cookieOptions } from '../http/cookies';
+import { recordAuditNow } from '../audit/audit.service';
+import { checkPassword, checkTotp, firstStage, startSession } from './sign-in.service';
+import { activateAccount, confirmTotp, findActivation, pendingTotpSecret } from './enrolment.service';
+import { revokeSession, ABSOLUTE_TIMEOUT_MS } from './credentials.repository';
+import { findUserById } from './users.repository';
+import { totpUri } from './totp';
+
+/** Only same-site paths may follow sign-in (no open redirects). */
+const safeNext = (next: unknown): string =>
+  typeof next === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) && next.length < 500 ? next : '/account';
+
+const field = (req: Request, name: string): string => {
+  const v = (req.body as Record<string, unknown> | undefined)?.[name];
+  return typeof v === 'string' ? v : '';
+};
+
+/** Browser pages for signing in (password, then TOTP for staff), enrolment, activation, sign-out. */
+export function accountPages(deps: Deps): Router {
+  const router = Router();
+  const secure = deps.config.publicUrl.startsWith('https://');
+  const names = cookieNames(secure);
+
+  const setSession = (res: Response, id: string) => res.cookie(names.session, id, cookieOptions(secure, ABSOLUTE_TIMEOUT_MS));
+  /** Replaces any session the browser holds with a new one (new id at every privilege change). */
+  const switchSession = async (req: Request, res: Response, user: Parameters<typeof startSession>[2], stage: Parameters<typeof startSession>[3]) => {
+    if (req.portalSession) await revokeSession(deps.db, req.portalSession.rawId);
+    const session = await startSession(deps.db, auditContext(req), user, stage);
+    setSession(res, session.id);
+  };
+  const pendingUser = async (req: Request, stage: 'mfa' | 'enrol') => {
+    const s = req.portalSession;
+    if (!s || s.stage !== stage) throw unauthorized();
+    const user = await findUserById(deps.db, s.userId);
+    if (!user) throw unauthorized();
+    return user;
+  };
+
+  router.get('/sign-in', (req, res) => {
+    if (req.actor) return res.redirect(303, safeNext(req.query['next']));
+    res.render('accounts/sign-in', { title: 'Sign in', next: safeNext(req.query['next']), notice: noticeFor(req, res) });
+  });
+
+  router.post('/sign-in', async (req, res) => {
+    const next = safeNext(field(req, 'next'));
+    const email = field(req, 'email').slice(0, 320);
+    try {
+      const user = await checkPassword(deps.db, auditContext(req), email, field(req, 'password'));
+      const stage = firstStage(user);
+      await switchSession(req, res, user, stage);
+      const target = stage === 'full' ? next : stage === 'mfa' ? '/sign-in/totp' : '/account/authenticator';
+      res.redirect(303, stage === 'full' ? target : `${target}?next=${encodeURIComponent(next)}`);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      res.status(err.status).render('accounts/sign-in', { title: 'Sign in', next, email, error: err });
+    }
+  });
+
+  router.get('/sign-in/totp', async (req, res) => {
+    await pendingUser(req, 'mfa');
+    res.render('accounts/totp', { title: 'Enter your authenticator code', next: safeNext(req.query['next']) });
+  });
+
+  router.post('/sign-in/totp', async (req, res) => {
+    const user = await pendingUser(req, 'mfa');
+    const next = safeNext(field(req, 'next'));
+    try {
+      await checkTotp(deps.db, auditContext(req), user, field(req, 'code'));
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      return res.status(err.status).render('accounts/totp', { title: 'Enter your authenticator code', next, error: err });
+    }
+    await switchSession(req, res, user, 'full');
+    res.redirect(303, next);
+  });
+
+  router.get('/account/authenticator', async (req, res) => {
+    const user = await pendingUser(req, 'enrol');
+    const secret = await pendingTotpSecret(deps.db, user);
+    res.render('accounts/enrol', { title: 'Set up your authenticator', next: safeNext(req.query['next']), secret, uri: totpUri(secret, user.email) });
+  });
+
+  router.post('/account/authenticator', async (req, res) => {
+    const user = await pendingUser(req, 'enrol');
+    const next = safeNext(field(req, 'next'));
+    try {
+      await confirmTotp(deps.db, auditContext(req), user.id, field(req, 'code'));
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      const secret = await pendingTotpSecret(deps.db, user);
+      return res.status(err.status).render('accounts/enrol', { title: 'Set up your authenticator', next, secret, uri: totpUri(secret, user.email), error: err });
+    }
+    const enrolled = await findUserById(deps.db, user.id);
+    await switchSession(req, res, enrolled!, 'full');
+    res.redirect(303, next);
+  });
+
+  router.get('/account/activate', async (req, res) => {
+    const token = String(req.query['token'] ?? '').slice(0, 100);
+    const user = await findActivation(deps.db, token);
+    const secret = await pendingTotpSecret(deps.db, user);
+    res.render('accounts/activate', { title: 'Activate your account', token, email: user.email, secret, uri: totpUri(secret, user.email) });
+  });
+
+  router.post('/account/activate', async (req, res) => {
+    const token = field(req, 'token').slice(0, 100);
+    try {
+      await activateAccount(deps.db, auditContext(req), token, { password: field(req, 'password'), code: field(req, 'code') });
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500 || err.status === 404) throw err;
+      const user = await findActivation(deps.db, token);
+      const secret = await pendingTotpSecret(deps.db, user);
+      return res.status(err.status).render('accounts/activate', { title: 'Activate your account', token, email: user.email, secret, uri: totpUri(secret, user.email), error: err });
+    }
+    res.redirect(303, '/sign-in?activated=1');
+  });
+
+  router.post('/sign-out', async (req, res) => {
+    if (req.portalSession) {
+      await revokeSession(deps.db, req.portalSession.rawId);
+      await recordAuditNow(deps.db, auditContext(req), { action: 'auth.signed_out', subjectType: 'user', subjectId: req.portalSession.userId, data: { via: 'session' } });
+    }
+    clearCookie(res, names.session, secure);
+    res.redirect(303, '/sign-in?signedOut=1');
+  });
+
+  router.get('/account', async (req, res) => {
+    if (!req.actor) throw unauthorized();
+    const user = await findUserById(deps.db, req.actor.userId);
+    res.render('accounts/account', { title: 'Your account', user });
+  });
+
+  return router;
+}
+
+function noticeFor(req: Request, res: Response): string | undefined {
+  if (res.locals['sessionExpired']) return 'Your session ended. Sign in again to continue.';
+  if (req.query['signedOut']) return 'You have signed out.';
+  if (req.query['activated']) return 'Your account is active. Sign in with your new password.';
+  return undefined;
+}

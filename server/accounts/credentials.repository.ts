@@ -1,0 +1,103 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { DbOrTrx, SessionStage } from '../db/database';
+
+export const IDLE_TIMEOUT_MS = 60 * 60 * 1000;
+export const ABSOLUTE_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+export const TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
+/** last_seen_at is written at most this often, so every request does not cost an UPDATE. */
+const TOUCH_INTERVAL_MS = 60 * 1000;
+
+/** 256 random bits, URL-safe. */
+export const newSecret = (prefix = ''): string => prefix + randomBytes(32).toString('base64url');
+/** Only hashes of session ids and tokens are stored: a database leak yields no usable credential. */
+export const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+export async function createSession(db: DbOrTrx, userId: string, stage: SessionStage, meta: { ip: string | null; userAgent: string | null }) {
+  const id = newSecret();
+  const csrfToken = newSecret();
+  const expiresAt = new Date(Date.now() + ABSOLUTE_TIMEOUT_MS);
+  await db.insertInto('sessions').values({
+    id_hash: sha256(id), user_id: userId, stage, csrf_token: csrfToken, expires_at: expiresAt,
+    revoked_at: null, ip: meta.ip, user_agent: meta.userAgent?.slice(0, 500) ?? null,
+  }).execute();
+  return { id, csrfToken, expiresAt };
+}
+
+/** The live session for a raw id (not revoked, within idle and absolute limits), with its user. */
+export async function findLiveSession(db: DbOrTrx, id: string) {
+  const row = await db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['sessions.id_hash', 'sessions.stage', 'sessions.csrf_token', 'sessions.last_seen_at', 'sessions.expires_at',
+      'users.id as user_id', 'users.role', 'users.organization_id', 'users.email', 'users.name'])
+    .where('sessions.id_hash', '=', sha256(id))
+    .where('sessions.revoked_at', 'is', null)
+    .where('users.disabled_at', 'is', null)
+    .where('sessions.expires_at', '>', new Date())
+    .where('sessions.last_seen_at', '>', new Date(Date.now() - IDLE_TIMEOUT_MS))
+    .executeTakeFirst();
+  if (row && Date.now() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
+    await db.updateTable('sessions').set({ last_seen_at: new Date() }).where('id_hash', '=', row.id_hash).execute();
+  }
+  return row;
+}
+
+export async function revokeSession(db: DbOrTrx, id: string): Promise<void> {
+  await db.updateTable('sessions').set({ revoked_at: new Date() })
+    .where('id_hash', '=', sha256(id)).where('revoked_at', 'is', null).execute();
+}
+
+/** Ends every session and token of a user (sign-out everywhere, account disabled). */
+export async function revokeAllCredentials(db: DbOrTrx, userId: string): Promise<void> {
+  const now = new Date();
+  await db.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  await db.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+}
+
+export async function createApiToken(db: DbOrTrx, userId: string) {
+  const token = newSecret('vrp_');
+  const expiresAt = new Date(Date.now() + TOKEN_LIFETIME_MS);
+  const row = await db.insertInto('api_tokens').values({ token_hash: sha256(token), user_id: userId, expires_at: expiresAt, revoked_at: null, last_used_at: null })
+    .returning('id').executeTakeFirstOrThrow();
+  return { id: row.id, token, expiresAt };
+}
+
+/** The live token for a raw bearer value, with its user. */
+export async function findLiveToken(db: DbOrTrx, token: string) {
+  return db.selectFrom('api_tokens').innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .select(['api_tokens.id as token_id', 'users.id as user_id', 'users.role', 'users.organization_id', 'users.email', 'users.name'])
+    .where('api_tokens.token_hash', '=', sha256(token))
+    .where('api_tokens.revoked_at', 'is', null)
+    .where('api_tokens.expires_at', '>', new Date())
+    .where('users.disabled_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function revokeApiToken(db: DbOrTrx, tokenId: string): Promise<void> {
+  await db.updateTable('api_tokens').set({ revoked_at: new Date() }).where('id', '=', tokenId).execute();
+}
+
+const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+export const MAX_FAILURES_PER_ACCOUNT = 5;
+export const MAX_FAILURES_PER_IP = 30;
+
+/** Failed sign-ins in the window, for an e-mail (known or not) and for an address. */
+export async function recentFailures(db: DbOrTrx, emailKey: string, ip: string) {
+  const since = new Date(Date.now() - FAILURE_WINDOW_MS);
+  const row = await db.selectFrom('sign_in_failures')
+    .select([
+      sql<number>`count(*) FILTER (WHERE email_key = ${emailKey})::int`.as('byEmail'),
+      sql<number>`count(*) FILTER (WHERE ip = ${ip})::int`.as('byIp'),
+    ])
+    .where('at', '>', since)
+    .where((eb) => eb.or([eb('email_key', '=', emailKey), eb('ip', '=', ip)]))
+    .executeTakeFirstOrThrow();
+  return { byEmail: row.byEmail, byIp: row.byIp, retryAfterSeconds: Math.ceil(FAILURE_WINDOW_MS / 1000) };
+}
+
+export async function recordFailure(db: DbOrTrx, emailKey: string, ip: string): Promise<void> {
+  await db.insertInto('sign_in_failures').values({ email_key: emailKey, ip }).execute();
+}
+
+export async function clearFailures(db: DbOrTrx, emailKey: string): Promise<void> {
+  await db.deleteFrom('sign_in_failures').where('email_key', '=', emailKey).execute();
+}

@@ -1,0 +1,65 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database';
+import { recordAudit, type AuditContext } from '../audit/audit.service';
+import { AppError, unprocessable } from '../http/errors';
+import { isStaff } from '../access/actor';
+import { hashPassword, passwordProblem } from './password';
+import { newTotpSecret, totpStep } from './totp';
+import { enrolTotp, findUserById, setPassword, type UserRow } from './users.repository';
+import { sha256 } from './credentials.repository';
+
+/** The secret an unenrolled user is setting up; made once and kept until confirmed. */
+export async function pendingTotpSecret(db: Db, user: UserRow): Promise<string> {
+  if (user.totp_enrolled_at) throw new AppError(409, 'totp_already_enrolled', 'An authenticator is already set up for this account.');
+  if (user.totp_secret) return user.totp_secret;
+  const secret = newTotpSecret();
+  await db.updateTable('users').set({ totp_secret: secret }).where('id', '=', user.id).where('totp_enrolled_at', 'is', null).execute();
+  return secret;
+}
+
+const wrongCode = () => unprocessable('invalid_totp', 'That code does not match. Check the clock on your device and enter the current 6-digit code.');
+
+/** Confirms enrolment with a first code from the authenticator; that code is then used up. */
+export async function confirmTotp(db: Db, ctx: AuditContext, userId: string, code: string): Promise<void> {
+  const user = await findUserById(db, userId);
+  if (!user?.totp_secret || user.totp_enrolled_at) throw new AppError(409, 'totp_already_enrolled', 'An authenticator is already set up for this account.');
+  const step = totpStep(user.totp_secret, code.trim());
+  if (step === null) throw wrongCode();
+  await db.transaction().execute(async (trx) => {
+    await enrolTotp(trx, user.id, user.totp_secret!, step);
+    await recordAudit(trx, { ...ctx, actorId: user.id, actorRole: user.role }, { action: 'auth.totp_enrolled', subjectType: 'user', subjectId: user.id });
+  });
+}
+
+/** The user an unused, unexpired activation link belongs to. */
+export async function findActivation(db: Db, token: string): Promise<UserRow> {
+  const row = await db.selectFrom('one_time_tokens').select('user_id')
+    .where('token_hash', '=', sha256(token)).where('purpose', '=', 'activate')
+    .where('used_at', 'is', null).where('expires_at', '>', new Date()).executeTakeFirst();
+  const user = row && (await findUserById(db, row.user_id));
+  if (!user || user.disabled_at) {
+    throw new AppError(404, 'activation_invalid', 'This activation link is invalid, expired or already used. Ask an administrator for a new one.');
+  }
+  return user;
+}
+
+/**
+ * Completes an invitation: sets the password and (for staff) enrols the authenticator, in one
+ * transaction that also uses up the link.
+ */
+export async function activateAccount(db: Db, ctx: AuditContext, token: string, input: { password: string; code: string }): Promise<void> {
+  const user = await findActivation(db, token);
+  const problem = passwordProblem(input.password, { mfa: isStaff(user.role), email: user.email, name: user.name });
+  if (problem) throw unprocessable('weak_password', problem);
+  const step = user.totp_secret ? totpStep(user.totp_secret, input.code.trim()) : null;
+  if (isStaff(user.role) && step === null) throw wrongCode();
+  const hash = await hashPassword(input.password);
+  await db.transaction().execute(async (trx) => {
+    const used = await trx.updateTable('one_time_tokens').set({ used_at: sql`now()` })
+      .where('token_hash', '=', sha256(token)).where('used_at', 'is', null).executeTakeFirst();
+    if (used.numUpdatedRows !== 1n) throw new AppError(409, 'activation_used', 'This activation link was just used. Sign in instead.');
+    await setPassword(trx, user.id, hash);
+    if (step !== null) await enrolTotp(trx, user.id, user.totp_secret!, step);
+    await recordAudit(trx, { ...ctx, actorId: user.id, actorRole: user.role }, { action: 'user.activated', subjectType: 'user', subjectId: user.id });
+  });
+}

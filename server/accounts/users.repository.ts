@@ -1,0 +1,60 @@
+import { sql } from 'kysely';
+import type { DbOrTrx, Role } from '../db/database';
+
+export interface NewUser {
+  email: string;
+  name: string;
+  role: Role;
+  organizationId: string | null;
+  passwordHash: string;
+  emailVerified: boolean;
+  totpSecret: string | null;
+}
+
+/** Inserts a user; returns its id. The e-mail must not already exist (unique, case-insensitive). */
+export async function insertUser(db: DbOrTrx, u: NewUser): Promise<string> {
+  const row = await db.insertInto('users').values({
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    organization_id: u.organizationId,
+    password_hash: u.passwordHash,
+    email_verified_at: u.emailVerified ? new Date() : null,
+    totp_secret: u.totpSecret,
+    totp_enrolled_at: u.totpSecret ? new Date() : null,
+  }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export const findUserByEmail = (db: DbOrTrx, email: string) =>
+  db.selectFrom('users').selectAll().where(sql<string>`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+
+export const findUserById = (db: DbOrTrx, id: string) =>
+  db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+
+export type UserRow = NonNullable<Awaited<ReturnType<typeof findUserById>>>;
+
+/**
+ * Marks a TOTP step used, atomically: false when that step (or a later one) was already used,
+ * so a code can never be replayed, even by two requests racing.
+ */
+export async function consumeTotpStep(db: DbOrTrx, userId: string, step: number): Promise<boolean> {
+  const res = await db.updateTable('users').set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', String(step))]))
+    .executeTakeFirst();
+  return res.numUpdatedRows === 1n;
+}
+
+/** Stores a confirmed TOTP secret and the step that confirmed it. */
+export async function enrolTotp(db: DbOrTrx, userId: string, secret: string, step: number): Promise<void> {
+  await db.updateTable('users')
+    .set({ totp_secret: secret, totp_enrolled_at: new Date(), totp_last_step: step, updated_at: new Date(), version: sql`version + 1` })
+    .where('id', '=', userId).execute();
+}
+
+export async function setPassword(db: DbOrTrx, userId: string, passwordHash: string): Promise<void> {
+  await db.updateTable('users')
+    .set({ password_hash: passwordHash, updated_at: new Date(), version: sql`version + 1` })
+    .where('id', '=', userId).execute();
+}

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Database, Db, Role } from '../db/database';
+import { recordAudit, type AuditContext } from '../audit/audit.service';
+import { AppError, unprocessable } from '../http/errors';
+import { enqueueMail } from '../notifications/outbox';
+import { isStaff } from '../access/actor';
+import { hashPassword, passwordProblem } from './password';
+import { newTotpSecret } from './totp';
+import { insertUser, type NewUser } from './users.repository';
+import { newSecret, sha256 } from './credentials.repository';
+
+const ACTIVATION_LIFETIME_MS = 72 * 60 * 60 * 1000;
+
+/** Inserts a user, turning a duplicate e-mail into a clear 409. */
+export async function insertUniqueUser(trx: Transaction<Database>, user: NewUser): Promise<string> {
+  try {
+    return await insertUser(trx, user);
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') {
+      throw new AppError(409, 'email_taken', 'An account with this e-mail address already exists.');
+    }
+    throw err;
+  }
+}
+
+/**
+ * POST /users: an administrator adds a staff member. The person gets an e-mail with a one-time
+ * link (72 h) to choose a password and enrol an authenticator; no password ever travels by mail.
+ */
+export async function inviteStaffUser(db: Db, ctx: AuditContext, input: { email: string; name: string; role: Role }, links: { publicUrl: string; mailDomain: string }) {
+  return db.transaction().execute(async (trx) => {
+    const unusable = await hashPassword(randomBytes(32).toString('base64'));
+    const id = await insertUniqueUser(trx, { ...input, organizationId: null, passwordHash: unusable, emailVerified: true, totpSecret: null });
+    const token = newSecret();
+    await trx.insertInto('one_time_tokens').values({
+      token_hash: sha256(token), user_id: id, purpose: 'activate', expires_at: new Date(Date.now() + ACTIVATION_LIFETIME_MS), used_at: null,
+    }).execute();
+    const link = `${links.publicUrl}/account/activate?token=${token}`;
+    await enqueueMail(trx, {
+      to: input.email,
+      subject: 'Your Vendor Response Portal account',
+      text: `An administrator created a ${input.role} account for you on the Vendor Response Portal.\n\n`
+        + `Choose your password and set up your authenticator within 72 hours:\n${link}\n\n`
+        + 'If you did not expect this, ignore this message.',
+    }, links.mailDomain);
+    await recordAudit(trx, ctx, { action: 'user.created', subjectType: 'user', subjectId: id, data: { after: { email: input.email, name: input.name, role: input.role } } });
+    return { id, email: input.email, name: input.name, role: input.role };
+  });
+}
+
+export interface DirectUser {
+  email: string;
+  name: string;
+  role: Role;
+  organizationId?: string | null;
+  password: string;
+}
+
+/**
+ * Creates a ready-to-use account (CLI, demo seed, tests): the password must meet the rules, and a
+ * staff account gets its TOTP secret now (returned once, to show to the person).
+ */
+export async function createUserDirect(db: Db, ctx: AuditContext, input: DirectUser): Promise<{ id: string; totpSecret: string | null }> {
+  const staff = isStaff(input.role);
+  const problem = passwordProblem(input.password, { mfa: staff, email: input.email, name: input.name });
+  if (problem) throw unprocessable('weak_password', problem);
+  const passwordHash = await hashPassword(input.password);
+  const totpSecret = staff ? newTotpSecret() : null;
+  return db.transaction().execute(async (trx) => {
+    const id = await insertUniqueUser(trx, {
+      email: input.email, name: input.name, role: input.role, organizationId: input.organizationId ?? null,
+      passwordHash, emailVerified: true, totpSecret,
+    });
+    await recordAudit(trx, ctx, { action: 'user.created', subjectType: 'user', subjectId: id, data: { after: { email: input.email, name: input.name, role: input.role } } });
+    return { id, totpSecret };
+  });
+}

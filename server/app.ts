@@ -1,0 +1,69 @@
+import path from 'node:path';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Deps } from './deps';
+import { PROJECT_ROOT, USWDS_DIST } from './paths';
+import { securityHeaders, noStore, requestId } from './http/security';
+import { createMetrics } from './http/metrics';
+import { configureViews } from './http/render';
+import { csrfProtection } from './http/csrf';
+import { errorHandler, notFoundHandler } from './http/error-handler';
+import { openApiDocument } from './http/openapi';
+import { authenticate } from './accounts/auth.middleware';
+import { accountsApi } from './accounts/auth.api';
+import { accountPages } from './accounts/auth.pages';
+import { auditApi } from './audit/audit.api';
+import { opsRoutes } from './ops/ops.routes';
+import { homePages } from './home/home.pages';
+
+/** Builds the Express app from its dependencies; main.ts listens, tests call it in-process. */
+export function createApp(deps: Deps): Express {
+  const app = express();
+  const secure = deps.config.publicUrl.startsWith('https://');
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('query parser', 'simple');
+  configureViews(app, { noCache: deps.config.nodeEnv === 'development' });
+  const metrics = createMetrics(deps.pool);
+
+  app.use(pinoHttp({
+    logger: deps.logger,
+    genReqId: requestId,
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+  }));
+  app.use(metrics.track);
+  app.use(securityHeaders());
+  app.use(noStore);
+  app.use('/assets/uswds', express.static(USWDS_DIST, { index: false, maxAge: '1d', immutable: false }));
+  app.use('/assets/app', express.static(path.join(PROJECT_ROOT, 'public'), { index: false, maxAge: '1h' }));
+  app.use(opsRoutes(deps, metrics));
+
+  app.use(express.json({ limit: '256kb', strict: true }));
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
+  app.use(authenticate(deps.db, secure));
+  app.use(csrfProtection({ secret: deps.sessionSecret, secure, publicOrigin: new URL(deps.config.publicUrl).origin }));
+  app.use((req, res, next) => {
+    res.locals['actor'] = req.actor;
+    res.locals['currentPath'] = req.path;
+    next();
+  });
+
+  const api = express.Router();
+  api.use(accountsApi(deps));
+  api.use(auditApi(deps));
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument(deps.config.publicUrl));
+  });
+  app.use('/api/v1', api);
+
+  app.use(homePages());
+  app.use(accountPages(deps));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,79 @@
+import { sql } from 'kysely';
+import type { Transaction } from 'kysely';
+import type { Database, Db } from '../db/database';
+import { GENESIS_HASH, chainHash, maskSecrets, type ChainedEvent } from './audit.chain';
+
+/** Who did something and through which request; built once per request by the HTTP layer. */
+export interface AuditContext {
+  actorId: string | null;
+  actorRole: string | null;
+  requestId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export const SYSTEM_CONTEXT: AuditContext = { actorId: null, actorRole: 'system', requestId: null, ip: null, userAgent: null };
+
+export interface AuditEntry {
+  /** Namespaced verb, e.g. `auth.signed_in`, `submission.submitted`, `access.denied`. */
+  action: string;
+  subjectType?: string | null;
+  subjectId?: string | null;
+  /** Before/after or other facts; secrets are masked before storing. */
+  data?: Record<string, unknown>;
+}
+
+// Every appender takes this transaction-scoped lock, so two writers can never read the same head.
+const AUDIT_CHAIN_LOCK = 0x5650_4155; // "VPAU"
+
+/**
+ * Appends one event to the hash chain inside the caller's transaction: the change and its audit
+ * row commit together or not at all. Returns the new event's hash.
+ */
+export async function recordAudit(trx: Transaction<Database>, ctx: AuditContext, entry: AuditEntry): Promise<string> {
+  await sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(trx);
+  const head = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const occurredAt = new Date();
+  const event: ChainedEvent = {
+    seq: head ? Number(head.seq) + 1 : 1,
+    occurredAt: occurredAt.toISOString(),
+    actorId: ctx.actorId,
+    actorRole: ctx.actorRole,
+    action: entry.action,
+    subjectType: entry.subjectType ?? null,
+    subjectId: entry.subjectId ?? null,
+    requestId: ctx.requestId,
+    ip: ctx.ip,
+    userAgent: ctx.userAgent?.slice(0, 500) ?? null,
+    data: maskSecrets(entry.data ?? {}),
+  };
+  const prevHash = head?.hash ?? GENESIS_HASH;
+  const hash = chainHash(prevHash, event);
+  await trx.insertInto('audit_events').values({
+    seq: event.seq,
+    occurred_at: occurredAt,
+    actor_id: event.actorId,
+    actor_role: event.actorRole,
+    action: event.action,
+    subject_type: event.subjectType,
+    subject_id: event.subjectId,
+    request_id: event.requestId,
+    ip: event.ip,
+    user_agent: event.userAgent,
+    data: JSON.stringify(event.data),
+    prev_hash: prevHash,
+    hash,
+  }).execute();
+  return hash;
+}
+
+/** Records an event in a transaction of its own (access denials, sign-in failures). */
+export async function recordAuditNow(db: Db, ctx: AuditContext, entry: AuditEntry): Promise<string> {
+  return db.transaction().execute((trx) => recordAudit(trx, ctx, entry));
+}
+
+/** The newest event's hash (what receipts and exports quote), or the genesis hash when empty. */
+export async function auditHead(db: Db | Transaction<Database>): Promise<{ seq: number; hash: string }> {
+  const head = await db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return head ? { seq: Number(head.seq), hash: head.hash } : { seq: 0, hash: GENESIS_HASH };
+}

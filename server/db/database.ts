@@ -1,0 +1,144 @@
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+
+/** Row types of every table, as the database stores them (snake_case, see migrations/). */
+type Timestamp = Date;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export type Role = 'vendor' | 'reviewer' | 'supervisor' | 'legal' | 'admin';
+export const STAFF_ROLES: readonly Role[] = ['reviewer', 'supervisor', 'legal', 'admin'];
+
+export interface OrganizationTable {
+  id: Generated<string>;
+  legal_name: string;
+  country: string;
+  uei: string | null;
+  created_at: CreatedAt;
+  version: Generated<number>;
+}
+
+export interface UserTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  role: Role;
+  organization_id: string | null;
+  password_hash: string;
+  email_verified_at: Timestamp | null;
+  totp_secret: string | null;
+  totp_enrolled_at: Timestamp | null;
+  totp_last_step: ColumnType<string | null, number | string | null, number | string | null>;
+  disabled_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export type SessionStage = 'mfa' | 'enrol' | 'full';
+
+export interface SessionTable {
+  id_hash: Buffer;
+  user_id: string;
+  stage: SessionStage;
+  csrf_token: string;
+  created_at: Generated<Timestamp>;
+  last_seen_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokenTable {
+  id: Generated<string>;
+  token_hash: Buffer;
+  user_id: string;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export interface OneTimeTokenTable {
+  token_hash: Buffer;
+  user_id: string;
+  purpose: 'activate' | 'verify_email' | 'reset_password';
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface SignInFailureTable {
+  id: Generated<string>;
+  email_key: string;
+  ip: string;
+  at: Generated<Timestamp>;
+}
+
+export interface ProceedingLimits {
+  maxFileBytes: number;
+  maxFiles: number;
+  maxTotalBytes: number;
+}
+
+export interface ProceedingTable {
+  id: Generated<string>;
+  docket: string;
+  title: string;
+  summary: string;
+  notice_text: string;
+  opens_at: Timestamp;
+  closes_at: Timestamp;
+  time_zone: string;
+  late_policy: 'reject' | 'accept_flagged';
+  response_schema: ColumnType<object | null, string | null, string | null>;
+  limits: ColumnType<ProceedingLimits, string, string>;
+  created_at: CreatedAt;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  message_id: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+}
+
+export interface AuditEventTable {
+  seq: ColumnType<string, number | string, never>;
+  occurred_at: ColumnType<Date, Date, never>;
+  actor_id: string | null;
+  actor_role: string | null;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  request_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  data: ColumnType<Record<string, unknown>, string, never>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  organizations: OrganizationTable;
+  users: UserTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  one_time_tokens: OneTimeTokenTable;
+  sign_in_failures: SignInFailureTable;
+  proceedings: ProceedingTable;
+  outbox: OutboxTable;
+  audit_events: AuditEventTable;
+}
+
+export type Db = Kysely<Database>;
+/** A Kysely handle that may or may not be inside a transaction: repositories accept either. */
+export type DbOrTrx = Kysely<Database> | Transaction<Database>;

@@ -1,0 +1,50 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { Database, Db } from './database';
+
+// bigint (int8) columns hold sequences and counts well inside 2^53: read them as strings, parse where needed.
+export interface PoolOptions {
+  connectionString: string;
+  /** Role to assume on every connection (`-c role=`), or undefined to stay the connecting role. */
+  role?: string;
+  max?: number;
+  logger: Logger;
+}
+
+/**
+ * A pg pool that survives the database going away: idle-client errors are logged, not thrown;
+ * connections and statements time out instead of hanging a request.
+ */
+export function createPool(opts: PoolOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: opts.connectionString,
+    max: opts.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: 15_000,
+    idle_in_transaction_session_timeout: 30_000,
+    application_name: 'vendor-response-portal',
+    options: opts.role ? `-c role=${opts.role}` : undefined,
+  });
+  pool.on('error', (err) => opts.logger.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'idle database client failed'));
+  return pool;
+}
+
+/** Kysely over an existing pool. Destroying the Kysely ends the pool. */
+export function createDb(pool: pg.Pool): Db {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** True when `role` exists and the connecting user may assume it. */
+export async function canAssumeRole(connectionString: string, role: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    const res = await client.query(
+      `SELECT 1 FROM pg_roles WHERE rolname = $1 AND pg_has_role(current_user, oid, 'MEMBER')`, [role]);
+    return res.rowCount === 1;
+  } finally {
+    await client.end();
+  }
+}

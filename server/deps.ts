@@ -1,0 +1,17 @@
+import type { Logger } from 'pino';
+import type pg from 'pg';
+import type { Config } from './config';
+import type { Db } from './db/database';
+
+/** Everything the app needs from outside, built by main.ts (or a test) and passed to createApp. */
+export interface Deps {
+  config: Config;
+  db: Db;
+  pool: pg.Pool;
+  logger: Logger;
+  /** HMAC key for CSRF tokens; from SESSION_SECRET or generated into DATA_DIR. */
+  sessionSecret: string;
+}
+
+/** The host part for Message-IDs and links, from PUBLIC_URL. */
+export const mailDomain = (config: Config): string => new URL(config.publicUrl).hostname;

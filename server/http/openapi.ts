@@ -1,0 +1,66 @@
+/**
+ * The OpenAPI document, assembled from the same JSON Schemas that validate requests. Each router
+ * declares its operations next to its handlers with `describe(...)`.
+ */
+export interface OperationDoc {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  summary: string;
+  tag: string;
+  /** Roles allowed; omitted means public. */
+  roles?: readonly string[];
+  requestBody?: object;
+  response?: { status: number; schema?: object; description?: string };
+}
+
+const operations: OperationDoc[] = [];
+
+/** Registers an operation for /api/v1/openapi.json (idempotent per method + path). */
+export function describe(op: OperationDoc): void {
+  if (!operations.some((o) => o.method === op.method && o.path === op.path)) operations.push(op);
+}
+
+const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'details'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array', items: { type: 'object' } } },
+    },
+  },
+};
+
+export function openApiDocument(serverUrl: string): object {
+  const paths: Record<string, Record<string, object>> = {};
+  for (const op of operations) {
+    const path = op.path.replace(/:(\w+)/g, '{$1}');
+    const params = [...op.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const ok = op.response ?? { status: 200 };
+    (paths[path] ??= {})[op.method] = {
+      summary: op.summary,
+      tags: [op.tag],
+      ...(op.roles ? { security: [{ bearer: [] }, { session: [] }], 'x-roles': op.roles } : { security: [] }),
+      ...(params.length ? { parameters: params } : {}),
+      ...(op.requestBody ? { requestBody: { required: true, content: { 'application/json': { schema: op.requestBody } } } } : {}),
+      responses: {
+        [ok.status]: { description: ok.description ?? 'Success', ...(ok.schema ? { content: { 'application/json': { schema: ok.schema } } } : {}) },
+        default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Vendor Response Portal API', version: '1.0.0' },
+    servers: [{ url: `${serverUrl}/api/v1` }],
+    paths,
+    components: {
+      schemas: { Error: errorSchema },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        session: { type: 'apiKey', in: 'cookie', name: 'vrp_session' },
+      },
+    },
+  };
+}
