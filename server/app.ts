@@ -53,6 +53,7 @@ export function createApp(deps: Deps): Express {
   });
 
   const api = express.Router();
+  api.use(metrics.markBase);
   api.use(accountsApi(deps));
   api.use(auditApi(deps));
   api.get('/openapi.json', (_req, res) => {

@@ -31,6 +31,15 @@ async function grantJobQueue(db: Kysely<unknown>, appRole: string): Promise<void
   await sql`GRANT ALL ON ALL TABLES IN SCHEMA graphile_worker TO ${role}`.execute(db);
   await sql`GRANT ALL ON ALL SEQUENCES IN SCHEMA graphile_worker TO ${role}`.execute(db);
   await sql`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker TO ${role}`.execute(db);
+  // The queue's private tables have row-level security with no policies (only the owner passes);
+  // the app role enqueues and works jobs, so it gets an explicit allow-all policy on each.
+  const { rows: tables } = await sql<{ name: string }>`
+    SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'graphile_worker' AND c.relkind = 'r' AND c.relrowsecurity
+      AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname = 'app_role_all')`.execute(db);
+  for (const { name } of tables) {
+    await sql`CREATE POLICY app_role_all ON ${sql.id('graphile_worker', name)} TO ${role} USING (true) WITH CHECK (true)`.execute(db);
+  }
 }
 
 /** graphile-worker logs every migration at info; keep only warnings and errors. */

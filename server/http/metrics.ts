@@ -22,7 +22,9 @@ export function createMetrics(pool: pg.Pool) {
   function track(req: Request, res: Response, next: NextFunction): void {
     const end = latency.startTimer();
     res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.path.startsWith('/assets/') ? '/assets' : 'unmatched';
+      // Express resets baseUrl when an error leaves a sub-router; the router stamps it first (markBase).
+      const base = (res.locals['routeBase'] as string | undefined) ?? req.baseUrl;
+      const route = req.route?.path ? `${base}${String(req.route.path)}` : req.path.startsWith('/assets/') ? '/assets' : 'unmatched';
       const labels = { method: req.method, route, status: String(res.statusCode) };
       requests.inc(labels);
       end(labels);
@@ -30,5 +32,11 @@ export function createMetrics(pool: pg.Pool) {
     next();
   }
 
-  return { registry, track };
+  /** Mounted first in each sub-router so the route label keeps its mount path. */
+  function markBase(req: Request, res: Response, next: NextFunction): void {
+    res.locals['routeBase'] = req.baseUrl;
+    next();
+  }
+
+  return { registry, track, markBase };
 }

@@ -22,7 +22,7 @@ export interface TestApp {
  * Builds the app on a database of its own. With `listen`, also serves it on a free port and sets
  * PUBLIC_URL to that address (browsers send Origin, which must match).
  */
-export async function startTestApp(opts: { listen?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { listen?: boolean; env?: Record<string, string>; appDatabaseUrl?: (ownerUrl: string) => string } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   let server: Server | undefined;
   let url = 'http://127.0.0.1';
@@ -36,7 +36,7 @@ export async function startTestApp(opts: { listen?: boolean; env?: Record<string
     DATA_DIR: '/tmp/vrp-test-data', UPLOADS_DIR: '/tmp/vrp-test-uploads', ...opts.env,
   });
   const logger = createLogger(config.logLevel);
-  const pool = createPool({ connectionString: database.url, role: config.databaseAppRole, logger, max: 5 });
+  const pool = createPool({ connectionString: opts.appDatabaseUrl?.(database.url) ?? database.url, role: config.databaseAppRole, logger, max: 5 });
   const db = createDb(pool);
   const deps: Deps = { config, db, pool, logger, sessionSecret: 'test-session-secret-of-at-least-32-chars' };
   const app = createApp(deps);

@@ -21,6 +21,7 @@ function templateName(): string {
   const dir = path.join(__dirname, '..', '..', 'migrations');
   const hash = createHash('sha256');
   for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(path.join(dir, f)));
+  hash.update(readFileSync(path.join(__dirname, '..', '..', 'server', 'db', 'migrate.ts')));
   return `vrp_tpl_${hash.digest('hex').slice(0, 12)}`;
 }
 

@@ -1,0 +1,69 @@
+import request from 'supertest';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { startTcpProxy } from '../helpers/tcp-proxy';
+import { buildUser, tokenFor } from '../helpers/factories';
+
+let t: TestApp;
+let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+beforeAll(async () => {
+  const server = new URL(process.env['TEST_DATABASE_URL']!);
+  proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+  t = await startTestApp({ appDatabaseUrl: (url) => { const u = new URL(url); u.port = String(proxy.port); return u.toString(); } });
+});
+afterAll(async () => { await t.close(); await proxy.stop(); });
+
+describe('operations endpoints', () => {
+  it('when the process is up, then /healthz is 200', async () => {
+    const res = await request(t.app).get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('when requests were served, then /metrics exposes counts by route and pool gauges', async () => {
+    await request(t.app).get('/api/v1/me');
+    const res = await request(t.app).get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/api\/v1\/me",status="401"\} \d+/);
+    expect(res.text).toContain('http_request_duration_seconds_bucket');
+    expect(res.text).toMatch(/db_pool_connections_total \d+/);
+  });
+
+  it('when any response is sent, then it carries the security headers and a request id', async () => {
+    const res = await request(t.app).get('/api/v1/me').set('X-Request-Id', 'trace-12345678');
+    expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-request-id']).toBe('trace-12345678');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('when the database goes away mid-flight, then 503, the process lives, and service resumes after it returns', async () => {
+    const vendor = await buildUser(t.deps);
+    const token = await tokenFor(t.app, vendor);
+    expect((await request(t.app).get('/readyz')).status).toBe(200);
+
+    await proxy.cut();
+    const ready = await request(t.app).get('/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toEqual({ status: 'unavailable', database: 'down' });
+    const api = await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${token}`);
+    expect(api.status).toBe(503);
+    expect(api.body.error.code).toBe('service_unavailable');
+    expect((await request(t.app).get('/healthz')).status).toBe(200);
+
+    await proxy.restore();
+    const me = await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${token}`);
+    expect(me.status).toBe(200);
+    expect((await request(t.app).get('/readyz')).status).toBe(200);
+  }, 30_000);
+
+  it('when the OpenAPI document is requested, then it lists the public routes', async () => {
+    const res = await request(t.app).get('/api/v1/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/auth/tokens', '/me', '/users', '/audit', '/audit/verify']));
+    expect(res.body.paths['/auth/tokens'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
+  });
+});
