@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-28T0300_foundation';
+import * as submissions from './2026-11-28T0400_submissions';
 
 /**
  * Every migration, by its frozen name. Listed statically (not read from disk) so the same code runs
@@ -7,4 +8,5 @@ import * as foundation from './2026-11-28T0300_foundation';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-28T0300_foundation': foundation,
+  '2026-11-28T0400_submissions': submissions,
 };

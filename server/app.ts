@@ -13,6 +13,8 @@ import { authenticate } from './accounts/auth.middleware';
 import { accountsApi } from './accounts/auth.api';
 import { accountPages } from './accounts/auth.pages';
 import { auditApi } from './audit/audit.api';
+import { submissionsApi } from './submissions/submissions.api';
+import { receiptsApi } from './receipts/receipts.api';
 import { opsRoutes } from './ops/ops.routes';
 import { homePages } from './home/home.pages';
 
@@ -42,7 +44,7 @@ export function createApp(deps: Deps): Express {
   app.use('/assets/app', express.static(path.join(PROJECT_ROOT, 'public'), { index: false, maxAge: '1h' }));
   app.use(opsRoutes(deps, metrics));
 
-  app.use(express.json({ limit: '256kb', strict: true }));
+  app.use(express.json({ limit: '512kb', strict: true }));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
   app.use(authenticate(deps.db, secure));
   app.use(csrfProtection({ secret: deps.sessionSecret, secure, publicOrigin: new URL(deps.config.publicUrl).origin }));
@@ -56,6 +58,8 @@ export function createApp(deps: Deps): Express {
   api.use(metrics.markBase);
   api.use(accountsApi(deps));
   api.use(auditApi(deps));
+  api.use(submissionsApi(deps));
+  api.use(receiptsApi(deps));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.config.publicUrl));
   });

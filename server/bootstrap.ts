@@ -6,7 +6,8 @@ import { createLogger } from './logger';
 import { migrateToLatest } from './db/migrate';
 import { canAssumeRole, createDb, createPool } from './db/pool';
 import { startEmbeddedPostgres } from './db/embedded';
-import { sessionSecret } from './secrets';
+import { receiptSigningKey, sessionSecret } from './secrets';
+import { loadReceiptKey } from './receipts/signing';
 import type { Deps } from './deps';
 
 /** Reads .env (development convenience) then validates settings; exits with the message on error. */
@@ -45,7 +46,7 @@ export async function openRuntime(config: Config, opts: { logger?: Logger; migra
   if (!role) logger.warn({ role: config.databaseAppRole }, 'app role unavailable: running as the connecting role (grant it to keep the audit trail append-only by privilege)');
   const pool = createPool({ connectionString: databaseUrl, role, logger });
   const db = createDb(pool);
-  const deps: Deps = { config, db, pool, logger, sessionSecret: sessionSecret(config) };
+  const deps: Deps = { config, db, pool, logger, sessionSecret: sessionSecret(config), receiptKey: loadReceiptKey(receiptSigningKey(config)) };
   return {
     deps, databaseUrl, embedded: Boolean(embedded),
     async close() {

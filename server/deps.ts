@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { Config } from './config';
 import type { Db } from './db/database';
+import type { ReceiptKey } from './receipts/signing';
 
 /** Everything the app needs from outside, built by main.ts (or a test) and passed to createApp. */
 export interface Deps {
@@ -11,6 +12,8 @@ export interface Deps {
   logger: Logger;
   /** HMAC key for CSRF tokens; from SESSION_SECRET or generated into DATA_DIR. */
   sessionSecret: string;
+  /** Ed25519 key that signs receipts (RECEIPT_SIGNING_KEY or generated into DATA_DIR). */
+  receiptKey: ReceiptKey;
 }
 
 /** The host part for Message-IDs and links, from PUBLIC_URL. */

@@ -28,9 +28,9 @@ const AUDIT_CHAIN_LOCK = 0x5650_4155; // "VPAU"
 
 /**
  * Appends one event to the hash chain inside the caller's transaction: the change and its audit
- * row commit together or not at all. Returns the new event's hash.
+ * row commit together or not at all. Returns the new chain head (this event's seq and hash).
  */
-export async function recordAudit(trx: Transaction<Database>, ctx: AuditContext, entry: AuditEntry): Promise<string> {
+export async function recordAudit(trx: Transaction<Database>, ctx: AuditContext, entry: AuditEntry): Promise<AuditHead> {
   await sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(trx);
   const head = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const occurredAt = new Date();
@@ -64,16 +64,18 @@ export async function recordAudit(trx: Transaction<Database>, ctx: AuditContext,
     prev_hash: prevHash,
     hash,
   }).execute();
-  return hash;
+  return { seq: event.seq, hash };
 }
 
 /** Records an event in a transaction of its own (access denials, sign-in failures). */
-export async function recordAuditNow(db: Db, ctx: AuditContext, entry: AuditEntry): Promise<string> {
+export async function recordAuditNow(db: Db, ctx: AuditContext, entry: AuditEntry): Promise<AuditHead> {
   return db.transaction().execute((trx) => recordAudit(trx, ctx, entry));
 }
 
 /** The newest event's hash (what receipts and exports quote), or the genesis hash when empty. */
-export async function auditHead(db: Db | Transaction<Database>): Promise<{ seq: number; hash: string }> {
+export interface AuditHead { seq: number; hash: string }
+
+export async function auditHead(db: Db | Transaction<Database>): Promise<AuditHead> {
   const head = await db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   return head ? { seq: Number(head.seq), hash: head.hash } : { seq: 0, hash: GENESIS_HASH };
 }

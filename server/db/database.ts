@@ -7,11 +7,15 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 export type Role = 'vendor' | 'reviewer' | 'supervisor' | 'legal' | 'admin';
 export const STAFF_ROLES: readonly Role[] = ['reviewer', 'supervisor', 'legal', 'admin'];
 
+export type StandingBasis = 'named_party' | 'directly_impacted';
+
 export interface OrganizationTable {
   id: Generated<string>;
   legal_name: string;
   country: string;
   uei: string | null;
+  standing_basis: Generated<StandingBasis>;
+  standing_statement: Generated<string>;
   created_at: CreatedAt;
   version: Generated<number>;
 }
@@ -127,7 +131,87 @@ export interface AuditEventTable {
   hash: string;
 }
 
+export interface NoticeDocumentTable {
+  id: Generated<string>;
+  proceeding_id: string;
+  title: string;
+  original_name: string;
+  media_type: string;
+  size: ColumnType<string, number, never>;
+  sha256: string;
+  storage_key: string;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export type SubmissionKind = 'response' | 'supplement' | 'reply_to_request';
+export type SubmissionStatus = 'draft' | 'submitted' | 'in_review' | 'decided' | 'withdrawn';
+type Json<T> = ColumnType<T, string, string>;
+
+export interface SubmissionTable {
+  id: Generated<string>;
+  proceeding_id: string;
+  organization_id: string;
+  created_by: string;
+  kind: SubmissionKind;
+  parent_id: string | null;
+  status: Generated<SubmissionStatus>;
+  title: string;
+  summary: Generated<string>;
+  argument: Generated<string>;
+  fields: ColumnType<Record<string, unknown>, string | undefined, string>;
+  tracking_number: string | null;
+  submitted_at: Date | null;
+  submitted_by: string | null;
+  late: Generated<boolean>;
+  certification: Json<Record<string, unknown> | null> | null;
+  standing: Json<Record<string, unknown> | null> | null;
+  content_digest: string | null;
+  receipt: Json<Record<string, unknown> | null> | null;
+  withdrawn_at: Date | null;
+  withdrawal_reason: string | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+  version: Generated<number>;
+}
+
+export interface DocumentTable {
+  id: Generated<string>;
+  submission_id: string;
+  label: string;
+  description: Generated<string>;
+  original_name: string;
+  media_type: string;
+  size: ColumnType<string, number, never>;
+  sha256: string;
+  storage_key: string;
+  confidential: Generated<boolean>;
+  public_version_of: string | null;
+  flags: ColumnType<string[], string | undefined, never>;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface TrackingCounterTable {
+  proceeding_id: string;
+  last_value: Generated<number>;
+}
+
+export interface IdempotencyKeyTable {
+  user_id: string;
+  key: string;
+  scope: string;
+  request_hash: string;
+  response: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  notice_documents: NoticeDocumentTable;
+  submissions: SubmissionTable;
+  documents: DocumentTable;
+  tracking_counters: TrackingCounterTable;
+  idempotency_keys: IdempotencyKeyTable;
   organizations: OrganizationTable;
   users: UserTable;
   sessions: SessionTable;

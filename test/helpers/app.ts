@@ -7,6 +7,8 @@ import { createDb, createPool } from '../../server/db/pool';
 import { createLogger } from '../../server/logger';
 import type { Deps } from '../../server/deps';
 import { createTestDatabase } from './database';
+import { generateKeyPairSync } from 'node:crypto';
+import { loadReceiptKey } from '../../server/receipts/signing';
 
 export interface TestApp {
   app: Express;
@@ -38,7 +40,8 @@ export async function startTestApp(opts: { listen?: boolean; env?: Record<string
   const logger = createLogger(config.logLevel);
   const pool = createPool({ connectionString: opts.appDatabaseUrl?.(database.url) ?? database.url, role: config.databaseAppRole, logger, max: 5 });
   const db = createDb(pool);
-  const deps: Deps = { config, db, pool, logger, sessionSecret: 'test-session-secret-of-at-least-32-chars' };
+  const receiptKey = loadReceiptKey(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+  const deps: Deps = { config, db, pool, logger, sessionSecret: 'test-session-secret-of-at-least-32-chars', receiptKey };
   const app = createApp(deps);
   server?.on('request', app);
   return {

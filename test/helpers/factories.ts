@@ -54,3 +54,32 @@ export async function tokenFor(app: Express, user: TestUser): Promise<string> {
   if (res.status !== 201) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.token as string;
 }
+
+const HOUR = 3_600_000;
+
+/** A proceeding of its own; open for responses unless the window is given. */
+export async function buildProceeding(deps: Deps, attrs: { opensAt?: Date; closesAt?: Date; latePolicy?: 'reject' | 'accept_flagged'; responseSchema?: object | null } = {}) {
+  const docket = `T-${unique().toUpperCase()}`;
+  const row = await deps.db.insertInto('proceedings').values({
+    docket, title: `Test proceeding ${docket}`, summary: 'A proceeding made for one test.', notice_text: 'Notice text.',
+    opens_at: attrs.opensAt ?? new Date(Date.now() - HOUR), closes_at: attrs.closesAt ?? new Date(Date.now() + 24 * HOUR),
+    time_zone: 'America/New_York', late_policy: attrs.latePolicy ?? 'reject',
+    response_schema: attrs.responseSchema === undefined ? JSON.stringify({ type: 'object' }) : attrs.responseSchema && JSON.stringify(attrs.responseSchema),
+    limits: JSON.stringify({ maxFileBytes: 10 * 1024 * 1024, maxFiles: 20, maxTotalBytes: 100 * 1024 * 1024 }),
+  }).returning(['id', 'docket']).executeTakeFirstOrThrow();
+  return row;
+}
+
+/**
+ * A document row on a draft, as the upload feature stores it (for tests of filing rules that do
+ * not exercise the upload path itself).
+ */
+export async function buildDocumentRow(deps: Deps, submissionId: string, createdBy: string, attrs: { confidential?: boolean; publicVersionOf?: string; label?: string } = {}) {
+  const sha256 = randomBytes(32).toString('hex');
+  const row = await deps.db.insertInto('documents').values({
+    submission_id: submissionId, label: attrs.label ?? `Exhibit ${unique()}`, original_name: 'evidence.pdf', media_type: 'application/pdf',
+    size: 1234, sha256, storage_key: `sha256/${sha256}`, confidential: attrs.confidential ?? false,
+    public_version_of: attrs.publicVersionOf ?? null, created_by: createdBy,
+  }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}

@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../audit/audit.chain';
+import type { DocumentRow, SubmissionRow } from '../submissions/submissions.repository';
+import { signPayload, verifyPayload, type ReceiptKey, type Signature } from './signing';
+
+/** What a vendor keeps after filing (PRODUCT.md: Receipt). Field meanings: docs/receipts.md. */
+export interface ReceiptPayload {
+  receiptVersion: 1;
+  trackingNumber: string;
+  docket: string;
+  submissionId: string;
+  kind: string;
+  parentTrackingNumber: string | null;
+  submittedAt: string;
+  late: boolean;
+  submitter: { id: string; name: string; email: string };
+  organization: { id: string; legalName: string; country: string };
+  documents: Array<{ id: string; label: string; originalName: string; mediaType: string; size: number; sha256: string; confidential: boolean }>;
+  contentDigest: string;
+  auditHead: { seq: number; hash: string };
+}
+
+export interface Receipt { payload: ReceiptPayload; signature: Signature }
+
+/** Documents in the order the receipt and the digest list them. */
+export const receiptDocuments = (docs: DocumentRow[]): ReceiptPayload['documents'] =>
+  [...docs].sort((a, b) => a.id.localeCompare(b.id)).map((d) => ({
+    id: d.id, label: d.label, originalName: d.original_name, mediaType: d.media_type,
+    size: Number(d.size), sha256: d.sha256, confidential: d.confidential,
+  }));
+
+/**
+ * SHA-256 over the canonical JSON of everything the vendor filed: the written parts, the
+ * structured fields, the certification and every document's identity and hash.
+ */
+export function contentDigest(sub: Pick<SubmissionRow, 'id' | 'docket' | 'organization_id' | 'kind' | 'parent_id' | 'title' | 'summary' | 'argument' | 'fields'>,
+  docs: DocumentRow[], certification: object): string {
+  const content = {
+    submissionId: sub.id, docket: sub.docket, organizationId: sub.organization_id, kind: sub.kind, parentId: sub.parent_id,
+    title: sub.title, summary: sub.summary, argument: sub.argument, fields: sub.fields, certification,
+    documents: receiptDocuments(docs).map((d) => ({ ...d, publicVersionOf: docs.find((x) => x.id === d.id)?.public_version_of ?? null })),
+  };
+  return createHash('sha256').update(canonicalJson(content), 'utf8').digest('hex');
+}
+
+export const signReceipt = (key: ReceiptKey, payload: ReceiptPayload): Receipt => ({ payload, signature: signPayload(key, payload) });
+
+/** Checks a receipt someone presents: shape, key and Ed25519 signature. */
+export function checkReceipt(key: ReceiptKey, receipt: { payload?: unknown; signature?: { algorithm?: string; keyId?: string; value?: string } }): { valid: boolean; reason?: string } {
+  const sig = receipt.signature;
+  if (!receipt.payload || typeof receipt.payload !== 'object' || !sig || typeof sig.value !== 'string') {
+    return { valid: false, reason: 'malformed: a receipt has "payload" and "signature" {algorithm, keyId, value}' };
+  }
+  if (sig.keyId !== key.keyId) return { valid: false, reason: `signed with an unknown key (${String(sig.keyId)}); this portal's key is ${key.keyId}` };
+  return verifyPayload(key, receipt.payload, sig as Signature)
+    ? { valid: true }
+    : { valid: false, reason: 'signature does not match the contents: the receipt was altered or not issued by this portal' };
+}

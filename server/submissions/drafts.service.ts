@@ -1,0 +1,82 @@
+import { sql } from 'kysely';
+import type { Db, SubmissionKind } from '../db/database';
+import type { Actor } from '../access/actor';
+import { canActForOrganization, canSeeSubmission } from '../access/submission.policy';
+import { recordAudit, type AuditContext } from '../audit/audit.service';
+import { AppError, conflict, forbidden, notFound, unprocessable } from '../http/errors';
+import { assertDraft, assertMove } from './submission.transitions';
+import { findSubmission, insertDraft, type SubmissionRow } from './submissions.repository';
+
+export interface DraftInput { kind?: SubmissionKind; parentId?: string; title: string; summary?: string; argument?: string; fields?: Record<string, unknown> }
+export type DraftPatch = Partial<Pick<DraftInput, 'title' | 'summary' | 'argument' | 'fields'>>;
+
+/** A vendor starts a response (or a supplement to one of its filed responses) in a proceeding. */
+export async function createDraft(db: Db, ctx: AuditContext, actor: Actor, docket: string, input: DraftInput): Promise<string> {
+  if (actor.role !== 'vendor' || !actor.organizationId) throw forbidden('Only members of a vendor organization prepare responses.');
+  const organizationId = actor.organizationId;
+  const proceeding = await db.selectFrom('proceedings').select(['id']).where('docket', '=', docket).executeTakeFirst();
+  if (!proceeding) throw notFound('proceeding');
+  const kind = input.kind ?? 'response';
+  if (kind === 'reply_to_request') {
+    throw unprocessable('no_information_request', 'There is no pending information request to reply to in this proceeding.');
+  }
+  if (kind === 'response' && input.parentId) throw unprocessable('invalid_parent', 'A response has no parent; file a supplement to add to one.');
+  if (kind === 'supplement') {
+    const parent = input.parentId ? await findSubmission(db, input.parentId) : undefined;
+    if (!parent || parent.organization_id !== organizationId || parent.proceeding_id !== proceeding.id) {
+      throw unprocessable('invalid_parent', 'A supplement must name one of your organization\'s responses in this proceeding as parentId.');
+    }
+    if (parent.kind !== 'response' || parent.status === 'draft' || parent.status === 'withdrawn') {
+      throw unprocessable('invalid_parent', 'Supplements attach to a filed, not withdrawn, response.');
+    }
+  }
+  return db.transaction().execute(async (trx) => {
+    const id = await insertDraft(trx, {
+      proceedingId: proceeding.id, organizationId, createdBy: actor.userId, kind, parentId: input.parentId ?? null,
+      title: input.title, summary: input.summary ?? '', argument: input.argument ?? '', fields: input.fields ?? {},
+    });
+    await recordAudit(trx, ctx, { action: 'submission.draft_created', subjectType: 'submission', subjectId: id, data: { docket, kind, parentId: input.parentId ?? null } });
+    return id;
+  });
+}
+
+/** The submission if the actor may see it; otherwise the denial is audited and 404 thrown. */
+export async function visibleSubmission(db: Db, actor: Actor, id: string, deny: (subject: { type: string; id: string }) => Promise<AppError>): Promise<SubmissionRow> {
+  const sub = await findSubmission(db, id);
+  if (!sub) throw notFound('submission');
+  if (!canSeeSubmission(actor, sub)) throw await deny({ type: 'submission', id });
+  return sub;
+}
+
+/** Edits a draft; with `expectedVersion` (If-Match) a stale edit is refused with 409. */
+export async function updateDraft(db: Db, ctx: AuditContext, actor: Actor, id: string, patch: DraftPatch, expectedVersion?: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const sub = await findSubmission(trx, id, { forUpdate: true });
+    if (!sub || !canActForOrganization(actor, sub)) throw notFound('submission');
+    assertDraft(sub.status);
+    if (expectedVersion !== undefined && expectedVersion !== sub.version) {
+      throw conflict('version_conflict', `This draft changed since you loaded it (you have version ${expectedVersion}, it is now ${sub.version}). Reload it and apply your edit again.`);
+    }
+    const before = Object.fromEntries(Object.keys(patch).map((k) => [k, sub[k as keyof DraftPatch]]));
+    await trx.updateTable('submissions').set({
+      ...(patch.title !== undefined ? { title: patch.title } : {}),
+      ...(patch.summary !== undefined ? { summary: patch.summary } : {}),
+      ...(patch.argument !== undefined ? { argument: patch.argument } : {}),
+      ...(patch.fields !== undefined ? { fields: JSON.stringify(patch.fields) } : {}),
+      updated_at: new Date(), version: sql`version + 1`,
+    }).where('id', '=', id).execute();
+    await recordAudit(trx, ctx, { action: 'submission.draft_updated', subjectType: 'submission', subjectId: id, data: { before, after: patch } });
+  });
+}
+
+/** Withdraws a filed submission with a reason; nothing is deleted. */
+export async function withdrawSubmission(db: Db, ctx: AuditContext, actor: Actor, id: string, reason: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const sub = await findSubmission(trx, id, { forUpdate: true });
+    if (!sub || !canActForOrganization(actor, sub)) throw notFound('submission');
+    const to = assertMove(sub.status, 'withdraw');
+    await trx.updateTable('submissions').set({ status: to, withdrawn_at: new Date(), withdrawal_reason: reason, updated_at: new Date(), version: sql`version + 1` })
+      .where('id', '=', id).execute();
+    await recordAudit(trx, ctx, { action: 'submission.withdrawn', subjectType: 'submission', subjectId: id, data: { reason, before: { status: sub.status }, after: { status: to } } });
+  });
+}

@@ -1,0 +1,84 @@
+import { Router } from 'express';
+import type { Deps } from '../deps';
+import { mailDomain } from '../deps';
+import { auditContext } from '../http/context';
+import { createGuards } from '../http/guards';
+import { describe } from '../http/openapi';
+import { parser } from '../http/validate';
+import { badRequest, notFound } from '../http/errors';
+import { ifMatchVersion } from '../http/if-match';
+import { uuidParam } from '../http/params';
+import { createDraftSchema, patchDraftSchema, submitSchema, withdrawSchema } from './submissions.schemas';
+import { createDraft, updateDraft, visibleSubmission, withdrawSubmission } from './drafts.service';
+import { submitSubmission } from './submit.service';
+import { findSubmission, listDocuments } from './submissions.repository';
+import { submissionJson } from './submission.view';
+import { listSubmissions } from './submissions.list';
+
+const parseCreate = parser(createDraftSchema);
+const parsePatch = parser(patchDraftSchema);
+const parseSubmit = parser(submitSchema);
+const parseWithdraw = parser(withdrawSchema);
+const IDEMPOTENCY_KEY = /^[\w-]{8,100}$/;
+const TAG = 'submissions';
+
+/** Drafts, filing and withdrawal (vendors: own organization; staff: read). */
+export function submissionsApi(deps: Deps): Router {
+  const router = Router();
+  const { requireSignIn, hideFromActor } = createGuards(deps.db);
+  /** Reads back after a change the caller was allowed to make. */
+  const present = async (id: string) => {
+    const sub = await findSubmission(deps.db, id);
+    if (!sub) throw notFound('submission');
+    return submissionJson(sub, await listDocuments(deps.db, id));
+  };
+
+  describe({ method: 'post', path: '/proceedings/:docket/submissions', tag: TAG, summary: 'Start a draft response or supplement.', roles: ['vendor'], requestBody: createDraftSchema, response: { status: 201 } });
+  router.post('/proceedings/:docket/submissions', requireSignIn, async (req, res) => {
+    const id = await createDraft(deps.db, auditContext(req), req.actor!, String(req.params['docket']), parseCreate(req.body));
+    const body = await present(id);
+    res.status(201).location(`/api/v1/submissions/${id}`).set('ETag', `"${body.version}"`).json(body);
+  });
+
+  describe({ method: 'get', path: '/submissions', tag: TAG, summary: 'List submissions (?docket=&status=&q=&sort=&cursor=&limit=).', roles: ['any'] });
+  router.get('/submissions', requireSignIn, async (req, res) => {
+    res.json(await listSubmissions(deps.db, req.actor!, req.query, (s) => hideFromActor(req, s)));
+  });
+
+  describe({ method: 'get', path: '/submissions/:id', tag: TAG, summary: 'One submission with its documents.', roles: ['any'] });
+  router.get('/submissions/:id', requireSignIn, async (req, res) => {
+    const sub = await visibleSubmission(deps.db, req.actor!, uuidParam(req.params['id']), (s) => hideFromActor(req, s));
+    res.set('ETag', `"${sub.version}"`).json(submissionJson(sub, await listDocuments(deps.db, sub.id)));
+  });
+
+  describe({ method: 'patch', path: '/submissions/:id', tag: TAG, summary: 'Edit a draft (If-Match: <version> -> 409 when stale).', roles: ['vendor'], requestBody: patchDraftSchema });
+  router.patch('/submissions/:id', requireSignIn, async (req, res) => {
+    const id = uuidParam(req.params['id']);
+    await visibleSubmission(deps.db, req.actor!, id, (s) => hideFromActor(req, s));
+    await updateDraft(deps.db, auditContext(req), req.actor!, id, parsePatch(req.body), ifMatchVersion(req));
+    const body = await present(id);
+    res.set('ETag', `"${body.version}"`).json(body);
+  });
+
+  describe({ method: 'post', path: '/submissions/:id/submit', tag: TAG, summary: 'File the draft (Idempotency-Key supported); returns the signed receipt.', roles: ['vendor'], requestBody: submitSchema });
+  router.post('/submissions/:id/submit', requireSignIn, async (req, res) => {
+    const id = uuidParam(req.params['id']);
+    await visibleSubmission(deps.db, req.actor!, id, (s) => hideFromActor(req, s));
+    const key = req.get('idempotency-key');
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 8-100 letters, digits, "-" or "_".');
+    const result = await submitSubmission(deps.db, auditContext(req), req.actor!,
+      { receiptKey: deps.receiptKey, publicUrl: deps.config.publicUrl, mailDomain: mailDomain(deps.config) }, id, parseSubmit(req.body), key);
+    res.json(result);
+  });
+
+  describe({ method: 'post', path: '/submissions/:id/withdraw', tag: TAG, summary: 'Withdraw a filed submission with a reason (nothing is deleted).', roles: ['vendor'], requestBody: withdrawSchema });
+  router.post('/submissions/:id/withdraw', requireSignIn, async (req, res) => {
+    const id = uuidParam(req.params['id']);
+    await visibleSubmission(deps.db, req.actor!, id, (s) => hideFromActor(req, s));
+    await withdrawSubmission(deps.db, auditContext(req), req.actor!, id, parseWithdraw(req.body).reason);
+    res.json(await present(id));
+  });
+
+  return router;
+}
+

@@ -1,0 +1,83 @@
+import type { JSONSchemaType } from 'ajv';
+import type { DraftInput, DraftPatch } from './drafts.service';
+import type { SubmitInput } from './submit.service';
+
+const UUID = { type: 'string', format: 'uuid', maxLength: 36 } as const;
+const fields = { type: 'object', maxProperties: 100, required: [], nullable: true } as const;
+
+export const createDraftSchema: JSONSchemaType<DraftInput> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['title'],
+  properties: {
+    kind: { type: 'string', enum: ['response', 'supplement', 'reply_to_request'], nullable: true },
+    parentId: { ...UUID, nullable: true },
+    title: { type: 'string', minLength: 1, maxLength: 300 },
+    summary: { type: 'string', maxLength: 5000, nullable: true },
+    argument: { type: 'string', maxLength: 100_000, nullable: true },
+    fields,
+  },
+};
+
+export const patchDraftSchema: JSONSchemaType<DraftPatch> = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  required: [],
+  properties: {
+    title: { type: 'string', minLength: 1, maxLength: 300, nullable: true },
+    summary: { type: 'string', maxLength: 5000, nullable: true },
+    argument: { type: 'string', maxLength: 100_000, nullable: true },
+    fields,
+  },
+};
+
+export const submitSchema: JSONSchemaType<SubmitInput> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['certification'],
+  properties: {
+    certification: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['accepted', 'signature'],
+      properties: {
+        accepted: { type: 'boolean' },
+        signature: { type: 'string', minLength: 1, maxLength: 200 },
+      },
+    },
+  },
+};
+
+export const withdrawSchema: JSONSchemaType<{ reason: string }> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reason'],
+  properties: { reason: { type: 'string', minLength: 1, maxLength: 5000 } },
+};
+
+export const verifyReceiptSchema: JSONSchemaType<{ receipt: { payload: Record<string, unknown>; signature: { algorithm: string; keyId: string; value: string } } }> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['receipt'],
+  properties: {
+    receipt: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['payload', 'signature'],
+      properties: {
+        payload: { type: 'object', required: [] },
+        signature: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['algorithm', 'keyId', 'value'],
+          properties: {
+            algorithm: { type: 'string', maxLength: 20 },
+            keyId: { type: 'string', maxLength: 64 },
+            value: { type: 'string', maxLength: 200 },
+          },
+        },
+      },
+    },
+  },
+};

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Database, Db } from '../db/database';
+import type { Actor } from '../access/actor';
+import { canActForOrganization } from '../access/submission.policy';
+import { recordAudit, type AuditContext } from '../audit/audit.service';
+import { canonicalJson } from '../audit/audit.chain';
+import { AppError, notFound, unprocessable } from '../http/errors';
+import { enqueueMail } from '../notifications/outbox';
+import { describeDeadline, windowState } from '../proceedings/deadline';
+import { responseFieldsProblem, responseValidator } from '../proceedings/response-schema';
+import { contentDigest, receiptDocuments, signReceipt, type Receipt } from '../receipts/receipt';
+import type { ReceiptKey } from '../receipts/signing';
+import { assertMove } from './submission.transitions';
+import { CERTIFICATION_STATEMENT, CERTIFICATION_VERSION } from './certification';
+import { findSubmission, formatTrackingNumber, listDocuments, nextTrackingValue, type DocumentRow, type SubmissionRow } from './submissions.repository';
+import { findIdempotentResult, saveIdempotentResult } from './idempotency.repository';
+
+export interface SubmitInput { certification: { accepted: boolean; signature: string } }
+export interface SubmitResult { trackingNumber: string; submittedAt: string; late: boolean; receipt: Receipt }
+export interface SubmitEnv { receiptKey: ReceiptKey; publicUrl: string; mailDomain: string }
+
+/**
+ * Files a draft: checks completeness and the window, numbers it, freezes it, signs the receipt,
+ * audits it and queues the receipt e-mail, all in one transaction. Idempotent: the same request
+ * (by Idempotency-Key, or a repeat of the identical body) returns the first result.
+ */
+export async function submitSubmission(db: Db, ctx: AuditContext, actor: Actor, env: SubmitEnv,
+  submissionId: string, input: SubmitInput, idempotencyKey?: string): Promise<SubmitResult> {
+  const requestHash = createHash('sha256').update(canonicalJson({ submissionId, input })).digest('hex');
+  const key = idempotencyKey ?? `auto:submit:${submissionId}`;
+  return db.transaction().execute(async (trx) => {
+    // Lock first: concurrent duplicates queue here, then find the first one's stored result.
+    const sub = await findSubmission(trx, submissionId, { forUpdate: true });
+    if (!sub || !canActForOrganization(actor, sub)) throw notFound('submission');
+    const previous = await findIdempotentResult(trx, actor.userId, key, `submit:${submissionId}`);
+    if (previous) {
+      if (previous.requestHash !== requestHash) {
+        throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was already used with a different request. Use a new key for a new request.');
+      }
+      return previous.response as unknown as SubmitResult;
+    }
+    if (sub.status !== 'draft') {
+      throw new AppError(409, 'already_submitted', `This submission was already filed as ${sub.tracking_number ?? 'another request'}.`);
+    }
+    const result = await file(trx, ctx, actor, env, sub, input);
+    await saveIdempotentResult(trx, { userId: actor.userId, key, scope: `submit:${submissionId}`, requestHash, response: result });
+    return result;
+  });
+}
+
+async function file(trx: Transaction<Database>, ctx: AuditContext, actor: Actor, env: SubmitEnv, sub: SubmissionRow, input: SubmitInput): Promise<SubmitResult> {
+  const to = assertMove(sub.status, 'submit');
+  const [proceeding, user, org, docs] = await Promise.all([
+    trx.selectFrom('proceedings').selectAll().where('id', '=', sub.proceeding_id).executeTakeFirstOrThrow(),
+    trx.selectFrom('users').select(['id', 'name', 'email', 'email_verified_at']).where('id', '=', actor.userId).executeTakeFirstOrThrow(),
+    trx.selectFrom('organizations').selectAll().where('id', '=', sub.organization_id).executeTakeFirstOrThrow(),
+    listDocuments(trx, sub.id),
+  ]);
+  if (!user.email_verified_at) throw unprocessable('email_not_verified', 'Verify your e-mail address (use the link we sent) before filing.');
+  if (!input.certification.accepted || !input.certification.signature.trim()) {
+    throw unprocessable('certification_required', 'Accept the certification and sign it by typing your full name.');
+  }
+  checkCompleteness(sub, docs, proceeding);
+  const now = new Date();
+  const late = checkWindow(sub, proceeding, now);
+
+  const trackingNumber = formatTrackingNumber(sub.docket, await nextTrackingValue(trx, sub.proceeding_id));
+  const parent = sub.parent_id ? await findSubmission(trx, sub.parent_id) : undefined;
+  const certification = { accepted: true, signature: input.certification.signature.trim(), statement: CERTIFICATION_STATEMENT, statementVersion: CERTIFICATION_VERSION, signedAt: now.toISOString() };
+  const standing = { basis: org.standing_basis, statement: org.standing_statement };
+  const digest = contentDigest(sub, docs, certification);
+  const head = await recordAudit(trx, ctx, {
+    action: 'submission.submitted', subjectType: 'submission', subjectId: sub.id,
+    data: { trackingNumber, contentDigest: digest, late, documents: docs.map((d) => ({ id: d.id, sha256: d.sha256, size: Number(d.size) })), before: { status: sub.status }, after: { status: to } },
+  });
+  const receipt = signReceipt(env.receiptKey, {
+    receiptVersion: 1, trackingNumber, docket: sub.docket, submissionId: sub.id, kind: sub.kind,
+    parentTrackingNumber: parent?.tracking_number ?? null, submittedAt: now.toISOString(), late,
+    submitter: { id: user.id, name: user.name, email: user.email },
+    organization: { id: org.id, legalName: org.legal_name, country: org.country },
+    documents: receiptDocuments(docs), contentDigest: digest, auditHead: head,
+  });
+  await trx.updateTable('submissions').set({
+    status: to, tracking_number: trackingNumber, submitted_at: now, submitted_by: user.id, late,
+    certification: JSON.stringify(certification), standing: JSON.stringify(standing), content_digest: digest,
+    receipt: JSON.stringify(receipt), updated_at: now, version: sub.version + 1,
+  }).where('id', '=', sub.id).execute();
+  await enqueueMail(trx, receiptMail(user.email, receipt, env.publicUrl), env.mailDomain);
+  return { trackingNumber, submittedAt: now.toISOString(), late, receipt };
+}
+
+function checkCompleteness(sub: SubmissionRow, docs: DocumentRow[], proceeding: { id: string; version: number; response_schema: object | null }): void {
+  if (!sub.argument.trim() && docs.length === 0) {
+    throw unprocessable('incomplete_submission', 'Write your argument or attach at least one document before filing.');
+  }
+  if (sub.kind === 'response') {
+    const problem = responseFieldsProblem(responseValidator(proceeding.id, proceeding.version, proceeding.response_schema), sub.fields);
+    if (problem) throw unprocessable('incomplete_submission', problem.message, [{ field: problem.field }]);
+  }
+  const unpaired = docs.filter((d) => d.confidential && !docs.some((p) => p.public_version_of === d.id));
+  if (unpaired.length) {
+    throw unprocessable('public_version_missing',
+      `Attach a public (redacted) version of each confidential document before filing: ${unpaired.map((d) => d.label).join(', ')}.`,
+      unpaired.map((d) => ({ documentId: d.id, label: d.label })));
+  }
+}
+
+/** Returns whether the filing is late; throws when the window or policy forbids it. */
+function checkWindow(sub: SubmissionRow, p: { opens_at: Date; closes_at: Date; time_zone: string; late_policy: string }, now: Date): boolean {
+  const state = windowState(now, p.opens_at, p.closes_at);
+  if (state === 'not_open') throw unprocessable('window_not_open', `Responses are accepted from ${describeDeadline(p.opens_at, p.time_zone)}.`);
+  if (state === 'open') return false;
+  if (sub.kind === 'reply_to_request') return false;
+  if (sub.kind === 'supplement') {
+    throw unprocessable('window_closed', `Supplements closed with the response window on ${describeDeadline(p.closes_at, p.time_zone)}; they can be filed later only in answer to an information request.`);
+  }
+  if (p.late_policy === 'reject') {
+    throw unprocessable('deadline_passed', `The response window closed on ${describeDeadline(p.closes_at, p.time_zone)}. This proceeding does not accept late responses.`);
+  }
+  return true;
+}
+
+function receiptMail(to: string, receipt: Receipt, publicUrl: string) {
+  const p = receipt.payload;
+  const lines = [
+    `Your submission was received and filed as ${p.trackingNumber}${p.late ? ' (after the deadline; marked late)' : ''}.`,
+    '', `Docket: ${p.docket}`, `Received (UTC): ${p.submittedAt}`, `Organization: ${p.organization.legalName}`,
+    `Content digest (SHA-256): ${p.contentDigest}`, '', 'Documents:',
+    ...p.documents.map((d) => `  ${d.label}: ${d.originalName} (${d.size} bytes) SHA-256 ${d.sha256}`),
+    '', `Your signed receipt: ${publicUrl}/submissions/${p.submissionId}/receipt`,
+    'Keep it: anyone can check it at the portal\'s receipt verification page.',
+  ];
+  return { to, subject: `Receipt ${p.trackingNumber}`, text: lines.join('\n') };
+}
