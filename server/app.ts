@@ -15,6 +15,9 @@ import { accountPages } from './accounts/auth.pages';
 import { auditApi } from './audit/audit.api';
 import { submissionsApi } from './submissions/submissions.api';
 import { receiptsApi } from './receipts/receipts.api';
+import { documentsApi } from './documents/documents.api';
+import { proceedingsApi } from './proceedings/proceedings.api';
+import { registrationApi } from './accounts/registration.api';
 import { opsRoutes } from './ops/ops.routes';
 import { homePages } from './home/home.pages';
 
@@ -58,7 +61,10 @@ export function createApp(deps: Deps): Express {
   api.use(metrics.markBase);
   api.use(accountsApi(deps));
   api.use(auditApi(deps));
+  api.use(registrationApi(deps));
+  api.use(proceedingsApi(deps));
   api.use(submissionsApi(deps));
+  api.use(documentsApi(deps));
   api.use(receiptsApi(deps));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.config.publicUrl));

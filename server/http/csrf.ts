@@ -38,7 +38,9 @@ export function csrfProtection(opts: { secret: string; secure: boolean; publicOr
     const origin = req.get('origin');
     if (site === 'cross-site' || (origin && origin !== 'null' && origin !== opts.publicOrigin)) throw csrfFailed();
     const body = req.body as Record<string, unknown> | undefined;
-    const sent = req.get('x-csrf-token') ?? (typeof body?.['_csrf'] === 'string' ? body['_csrf'] : undefined);
+    // Multipart bodies are parsed later (by the upload route), so a plain form upload carries its token in the URL.
+    const fromQuery = req.is('multipart/form-data') && typeof req.query['_csrf'] === 'string' ? req.query['_csrf'] : undefined;
+    const sent = req.get('x-csrf-token') ?? (typeof body?.['_csrf'] === 'string' ? body['_csrf'] : undefined) ?? fromQuery;
     if (!sent) throw csrfFailed();
     const expected = req.portalSession?.csrfToken;
     if (expected ? equal(sent, expected) : equal(sent, preToken(pre))) return next();
