@@ -1,0 +1,72 @@
+import { Logger as WorkerLogger, run } from 'graphile-worker';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { Db } from '../db/database';
+import type { Mailer } from '../notifications/mailer';
+import { SEND_MAIL_TASK } from '../notifications/outbox';
+import { sendMailTask } from '../notifications/outbox.worker';
+
+/** What the job runner needs: the app pool (app role), kysely over it, the mailer and a logger. */
+export interface JobRunnerDeps {
+  pool: pg.Pool;
+  db: Db;
+  mailer: Mailer;
+  logger: Logger;
+  /** Jobs run at once (default 2); each holds up to two pool connections while it runs. */
+  concurrency?: number;
+}
+
+/** A running job runner; `stop` lets running jobs finish, then releases its connections. */
+export interface JobRunner {
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts graphile-worker on the app pool. It first checks the job schema's version (a SELECT the
+ * app role may do); the schema itself is installed by migrateToLatest as the owner. Signals are
+ * left to main.ts / worker.ts, which stop the runner as part of their own shutdown.
+ */
+export async function startJobRunner(deps: JobRunnerDeps): Promise<JobRunner> {
+  const logger = deps.logger.child({ component: 'jobs' });
+  const runner = await run({
+    pgPool: deps.pool,
+    taskList: { [SEND_MAIL_TASK]: sendMailTask({ db: deps.db, mailer: deps.mailer, logger }) },
+    concurrency: deps.concurrency ?? 2,
+    // New jobs arrive by LISTEN/NOTIFY; polling catches retries whose backoff has run out.
+    pollInterval: 1000,
+    noHandleSignals: true,
+    // No cron: without this graphile-worker would read a `crontab` file from the working directory.
+    parsedCronItems: [],
+    logger: workerLogger(logger),
+  });
+  let active = true;
+  // A rejection nobody awaits would crash the process; the runner rejects only on a fatal error.
+  runner.promise.then(
+    () => { active = false; },
+    (err: unknown) => {
+      active = false;
+      logger.error({ err }, 'job runner stopped after a fatal error; mail stays queued in the outbox');
+    },
+  );
+  return {
+    async stop() {
+      if (!active) return;
+      active = false;
+      await runner.stop();
+    },
+  };
+}
+
+const LEVELS = { error: 'error', warning: 'warn', info: 'info', debug: 'debug' } as const;
+
+/**
+ * graphile-worker's logger interface over pino, keeping its scope (worker, task, job) as fields.
+ * A failed job attempt is a warning: the task has logged why, and the queue will retry it.
+ */
+function workerLogger(logger: Logger): WorkerLogger {
+  return new WorkerLogger((scope) => (level, message, meta) => {
+    const method = meta?.['failure'] === true ? 'warn' : LEVELS[level as keyof typeof LEVELS] ?? 'info';
+    const error = meta?.['error'];
+    logger[method]({ scope, ...(error instanceof Error ? { error: error.message } : {}) }, message);
+  });
+}

@@ -1,0 +1,66 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+/** A real SMTP server inside the test process, recording every message it accepts. */
+export interface TestSmtp {
+  /** The port, kept across goDown/comeBack so SMTP_URL stays valid. */
+  port: number;
+  url: string;
+  /** Accepted messages, parsed, in arrival order. */
+  messages: ParsedMail[];
+  /** Stops listening: connections are refused, as when the mail server is down. */
+  goDown(): Promise<void>;
+  /** Listens again on the same port. */
+  comeBack(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function newServer(messages: ParsedMail[]): SMTPServer {
+  return new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    // Nodemailer quits after each message; never wait the default 30 s for a straggler.
+    closeTimeout: 200,
+    onData(stream, _session, callback) {
+      simpleParser(stream).then((mail) => { messages.push(mail); callback(); }, (err: Error) => callback(err));
+    },
+  });
+}
+
+async function listen(server: SMTPServer, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.server.address() as AddressInfo).port);
+    });
+  });
+}
+
+const close = (server: SMTPServer): Promise<void> => new Promise((resolve) => server.close(() => resolve()));
+
+/** Starts an SMTP server on 127.0.0.1 and a free port (no auth required, no STARTTLS). */
+export async function startTestSmtp(): Promise<TestSmtp> {
+  const messages: ParsedMail[] = [];
+  let server: SMTPServer | undefined = newServer(messages);
+  const port = await listen(server, 0);
+  const goDown = async (): Promise<void> => {
+    if (server) await close(server);
+    server = undefined;
+  };
+  return {
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    goDown,
+    async comeBack() {
+      if (server) return;
+      // A closed SMTPServer cannot listen again: a fresh one takes over the port.
+      server = newServer(messages);
+      await listen(server, port);
+    },
+    stop: goDown,
+  };
+}
