@@ -89,6 +89,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (s.NODE_ENV === 'production' && !s.SESSION_SECRET) {
     throw new ConfigError('Invalid settings: SESSION_SECRET is required when NODE_ENV=production (at least 32 characters)');
   }
+  if (s.NODE_ENV === 'production' && !s.SMTP_URL) {
+    // Without SMTP, mail bodies (activation and verification links included) would go to the log.
+    throw new ConfigError('Invalid settings: SMTP_URL is required when NODE_ENV=production (mail must not be written to logs)');
+  }
   if (s.NODE_ENV === 'production' && !s.PUBLIC_URL?.startsWith('https://')) {
     throw new ConfigError('Invalid settings: PUBLIC_URL must be an https:// address when NODE_ENV=production');
   }

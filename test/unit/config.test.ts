@@ -13,7 +13,8 @@ describe('loadConfig', () => {
     [{ SESSION_SECRET: 'short' }, /SESSION_SECRET must NOT have fewer than 32 characters/],
     [{ NODE_ENV: 'staging' }, /NODE_ENV must be equal to one of the allowed values/],
     [{ NODE_ENV: 'production', PUBLIC_URL: 'https://portal.example.gov' }, /SESSION_SECRET is required/],
-    [{ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), PUBLIC_URL: 'http://portal.example.gov' }, /PUBLIC_URL must be an https/],
+    [{ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://portal.example.gov' }, /SMTP_URL is required/],
+    [{ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), SMTP_URL: 'smtp://mail:25', PUBLIC_URL: 'http://portal.example.gov' }, /PUBLIC_URL must be an https/],
   ])('when %j, then the start stops naming the setting', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
