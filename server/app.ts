@@ -53,6 +53,7 @@ export function createApp(deps: Deps): Express {
   app.use(csrfProtection({ secret: deps.sessionSecret, secure, publicOrigin: new URL(deps.config.publicUrl).origin }));
   app.use((req, res, next) => {
     res.locals['actor'] = req.actor;
+    res.locals['signInPending'] = Boolean(req.portalSession && !req.actor);
     res.locals['currentPath'] = req.path;
     next();
   });

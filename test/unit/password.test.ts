@@ -1,4 +1,4 @@
-import { hashPassword, passwordProblem, verifyPassword } from '../../server/accounts/password';
+import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from '../../server/accounts/password';
 
 describe('passwordProblem (NIST SP 800-63B-4)', () => {
   it('when a password without MFA has 14 characters, then it is too short; 15 is enough', () => {
@@ -26,9 +26,15 @@ describe('passwordProblem (NIST SP 800-63B-4)', () => {
 });
 
 describe('hashPassword / verifyPassword', () => {
+  it('when an account is unknown, then the dummy hash costs the same scrypt work as a real one', async () => {
+    const real = (await hashPassword('some long passphrase here')).split('$').slice(0, 4).join('$');
+    expect(DUMMY_HASH.split('$').slice(0, 4).join('$')).toBe(real);
+    expect(await verifyPassword('anything at all', DUMMY_HASH)).toBe(false);
+  });
+
   it('when the same password is given, then it verifies; NFC and NFD forms are equal; others fail', async () => {
     const stored = await hashPassword('caf\u00e9 au lait, s\'il vous plaît');
-    expect(stored).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(stored).toMatch(/^scrypt\$32768\$8\$3\$/);
     expect(await verifyPassword('caf\u00e9 au lait, s\'il vous plaît', stored)).toBe(true);
     expect(await verifyPassword('cafe\u0301 au lait, s\'il vous plaît', stored)).toBe(true);
     expect(await verifyPassword('cafe au lait, s\'il vous plait', stored)).toBe(false);
