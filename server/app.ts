@@ -20,6 +20,8 @@ import { proceedingsApi } from './proceedings/proceedings.api';
 import { registrationApi } from './accounts/registration.api';
 import { opsRoutes } from './ops/ops.routes';
 import { homePages } from './home/home.pages';
+import { submissionPages } from './submissions/submissions.pages';
+import { receiptPages } from './receipts/receipts.pages';
 
 /** Builds the Express app from its dependencies; main.ts listens, tests call it in-process. */
 export function createApp(deps: Deps): Express {
@@ -74,6 +76,8 @@ export function createApp(deps: Deps): Express {
 
   app.use(homePages());
   app.use(accountPages(deps));
+  app.use(submissionPages(deps));
+  app.use(receiptPages(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);
