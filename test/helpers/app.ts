@@ -24,7 +24,7 @@ export interface TestApp {
  * Builds the app on a database of its own. With `listen`, also serves it on a free port and sets
  * PUBLIC_URL to that address (browsers send Origin, which must match).
  */
-export async function startTestApp(opts: { listen?: boolean; env?: Record<string, string>; appDatabaseUrl?: (ownerUrl: string) => string } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { listen?: boolean; env?: Record<string, string>; appDatabaseUrl?: (ownerUrl: string) => string; logStream?: { write(line: string): void } } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   let server: Server | undefined;
   let url = 'http://127.0.0.1';
@@ -37,7 +37,7 @@ export async function startTestApp(opts: { listen?: boolean; env?: Record<string
     NODE_ENV: 'test', LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent', DATABASE_URL: database.url, PUBLIC_URL: url,
     DATA_DIR: '/tmp/vrp-test-data', UPLOADS_DIR: '/tmp/vrp-test-uploads', ...opts.env,
   });
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, opts.logStream);
   const pool = createPool({ connectionString: opts.appDatabaseUrl?.(database.url) ?? database.url, role: config.databaseAppRole, logger, max: 5 });
   const db = createDb(pool);
   const receiptKey = loadReceiptKey(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());

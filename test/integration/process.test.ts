@@ -1,0 +1,68 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createTestDatabase } from '../helpers/database';
+
+const ROOT = path.join(__dirname, '..', '..');
+const freePort = () => new Promise<number>((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)); });
+});
+
+/** Starts `server/main.ts` as a real process and resolves once it prints its address. */
+function startPortal(env: Record<string, string>): Promise<{ child: ChildProcessWithoutNullStreams; output: () => string }> {
+  const child = spawn(process.execPath, ['-r', './test/helpers/ts-register.js', 'server/main.ts'], { cwd: ROOT, env: { ...process.env, ...env } });
+  let out = '';
+  child.stdout.on('data', (c) => { out += String(c); });
+  child.stderr.on('data', (c) => { out += String(c); });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`portal did not start:\n${out}`)), 25_000);
+    child.stdout.on('data', () => {
+      if (out.includes('is running at')) { clearTimeout(timer); resolve({ child, output: () => out }); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`portal exited ${code}:\n${out}`)); });
+  });
+}
+
+describe('the portal process', () => {
+  it('when a setting is invalid, then it refuses to start and names the setting', async () => {
+    const child = spawn(process.execPath, ['-r', './test/helpers/ts-register.js', 'server/main.ts'], { cwd: ROOT, env: { ...process.env, PORT: 'http' } });
+    let err = '';
+    child.stderr.on('data', (c) => { err += String(c); });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(err).toContain('PORT must be integer');
+  }, 20_000);
+
+  it('when SIGTERM arrives during a request, then that request completes, new ones are refused, and it exits 0', async () => {
+    const db = await createTestDatabase();
+    const port = await freePort();
+    const { child, output } = await startPortal({
+      DATABASE_URL: db.url, PORT: String(port), NODE_ENV: 'test', LOG_LEVEL: 'info', WORKER_IN_PROCESS: 'false',
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'vrp-proc-')), SESSION_SECRET: 'x'.repeat(40),
+    });
+    try {
+      const body = JSON.stringify({ email: 'nobody@example.test', password: 'a wrong password of some length' });
+      const inFlight = new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/auth/tokens', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+          (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); });
+        req.on('error', reject);
+        req.write(body.slice(0, 10)); // the request is in flight: headers sent, body unfinished
+        setTimeout(() => {
+          child.kill('SIGTERM');
+          setTimeout(() => req.end(body.slice(10)), 300);
+        }, 300);
+      });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(await inFlight).toBe(401);
+      expect(await exited).toBe(0);
+      expect(output()).toContain('shutting down');
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    } finally {
+      child.kill('SIGKILL');
+      await db.drop();
+    }
+  }, 40_000);
+});
