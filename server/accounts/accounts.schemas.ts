@@ -44,3 +44,10 @@ export const tokenResponseSchema = {
   required: ['token', 'expiresAt'],
   properties: { token: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' } },
 } as const;
+
+export const disableUserSchema: JSONSchemaType<{ reason: string }> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reason'],
+  properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 } },
+};

@@ -7,13 +7,15 @@ import { parser } from '../http/validate';
 import { describe } from '../http/openapi';
 import { recordAuditNow } from '../audit/audit.service';
 import { unauthorized } from '../http/errors';
-import { createUserSchema, meResponseSchema, tokenRequestSchema, tokenResponseSchema } from './accounts.schemas';
+import { createUserSchema, disableUserSchema, meResponseSchema, tokenRequestSchema, tokenResponseSchema } from './accounts.schemas';
 import { issueApiToken } from './sign-in.service';
-import { inviteStaffUser } from './users.service';
+import { disableUser, inviteStaffUser } from './users.service';
+import { uuidParam } from '../http/params';
 import { revokeApiToken, revokeSession } from './credentials.repository';
 
 const parseTokenRequest = parser(tokenRequestSchema);
 const parseCreateUser = parser(createUserSchema);
+const parseDisable = parser(disableUserSchema);
 
 /** /api/v1 routes for signing in, the current account and staff accounts. */
 export function accountsApi(deps: Deps): Router {
@@ -47,6 +49,13 @@ export function accountsApi(deps: Deps): Router {
     const input = parseCreateUser(req.body);
     const user = await inviteStaffUser(deps.db, auditContext(req), input, { publicUrl: deps.config.publicUrl, mailDomain: mailDomain(deps.config) });
     res.status(201).location(`/api/v1/users/${user.id}`).json(user);
+  });
+
+  describe({ method: 'post', path: '/users/:id/disable', tag: 'accounts', summary: 'Disable an account: its sessions and tokens end at once.', roles: ['admin'], requestBody: disableUserSchema, response: { status: 204 } });
+  router.post('/users/:id/disable', requirePermission('user.disable'), async (req, res) => {
+    const { reason } = parseDisable(req.body);
+    await disableUser(deps.db, auditContext(req), uuidParam(req.params['id'], 'account'), reason);
+    res.status(204).end();
   });
 
   return router;

@@ -8,7 +8,7 @@ import { isStaff } from '../access/actor';
 import { hashPassword, passwordProblem } from './password';
 import { newTotpSecret } from './totp';
 import { insertUser, type NewUser } from './users.repository';
-import { newSecret, sha256 } from './credentials.repository';
+import { newSecret, revokeAllCredentials, sha256 } from './credentials.repository';
 
 const ACTIVATION_LIFETIME_MS = 72 * 60 * 60 * 1000;
 
@@ -74,5 +74,16 @@ export async function createUserDirect(db: Db, ctx: AuditContext, input: DirectU
     });
     await recordAudit(trx, ctx, { action: 'user.created', subjectType: 'user', subjectId: id, data: { after: { email: input.email, name: input.name, role: input.role } } });
     return { id, totpSecret };
+  });
+}
+
+/** An administrator disables an account: every session and token ends now; the row stays for the record. */
+export async function disableUser(db: Db, ctx: AuditContext, userId: string, reason: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const res = await trx.updateTable('users').set({ disabled_at: new Date(), updated_at: new Date() })
+      .where('id', '=', userId).where('disabled_at', 'is', null).executeTakeFirst();
+    if (res.numUpdatedRows !== 1n) throw new AppError(404, 'not_found', 'No such active account.');
+    await revokeAllCredentials(trx, userId);
+    await recordAudit(trx, ctx, { action: 'user.disabled', subjectType: 'user', subjectId: userId, data: { reason } });
   });
 }

@@ -52,6 +52,20 @@ describe('POST /api/v1/users', () => {
   });
 });
 
+describe('POST /api/v1/users/:id/disable', () => {
+  it('when an admin disables an account, then its live token stops working at once and the change is audited', async () => {
+    const vendor = await buildUser(t.deps);
+    const vendorToken = await tokenFor(t.app, vendor);
+    const res = await request(t.app).post(`/api/v1/users/${vendor.id}/disable`).set('Authorization', `Bearer ${adminToken}`).send({ reason: 'Left the company' });
+    expect(res.status).toBe(204);
+    expect((await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${vendorToken}`)).status).toBe(401);
+    const again = await request(t.app).post('/api/v1/auth/tokens').send({ email: vendor.email, password: vendor.password });
+    expect(again.status).toBe(401);
+    const audit = await t.deps.db.selectFrom('audit_events').select('action').where('subject_id', '=', vendor.id).where('action', '=', 'user.disabled').execute();
+    expect(audit).toHaveLength(1);
+  });
+});
+
 describe('account activation', () => {
   it('when the invitee follows the link, sets a password and confirms a code, then they can sign in; the link then fails', async () => {
     await invite({ email: 'activate.me@agency.example', name: 'Activate Me', role: 'supervisor' }).expect(201);
