@@ -39,6 +39,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /assets/server ./server
 COPY views ./views
+COPY public ./public
 COPY bin ./bin
 
 RUN mkdir -p /app/data /app/uploads \
