@@ -17,6 +17,14 @@ export async function pendingTotpSecret(db: Db, user: UserRow): Promise<string> 
   return secret;
 }
 
+/**
+ * The authenticator secret an activation page should offer: staff must enrol one; vendors do not
+ * use one (null), so none is created for them.
+ */
+export async function activationTotpSecret(db: Db, user: UserRow): Promise<string | null> {
+  return isStaff(user.role) ? pendingTotpSecret(db, user) : null;
+}
+
 const wrongCode = () => unprocessable('invalid_totp', 'That code does not match. Check the clock on your device and enter the current 6-digit code.');
 
 /** Confirms enrolment with a first code from the authenticator; that code is then used up. */
@@ -51,7 +59,9 @@ export async function activateAccount(db: Db, ctx: AuditContext, token: string, 
   const user = await findActivation(db, token);
   const problem = passwordProblem(input.password, { mfa: isStaff(user.role), email: user.email, name: user.name });
   if (problem) throw unprocessable('weak_password', problem);
-  const step = user.totp_secret ? totpStep(user.totp_secret, input.code.trim()) : null;
+  // Vendors sign in with a long password alone (15+ characters, no authenticator); a pending
+  // secret left on a vendor by an older activation page is ignored, never enrolled.
+  const step = isStaff(user.role) && user.totp_secret ? totpStep(user.totp_secret, input.code.trim()) : null;
   if (isStaff(user.role) && step === null) throw wrongCode();
   const hash = await hashPassword(input.password);
   await db.transaction().execute(async (trx) => {
@@ -60,6 +70,10 @@ export async function activateAccount(db: Db, ctx: AuditContext, token: string, 
     if (used.numUpdatedRows !== 1n) throw new AppError(409, 'activation_used', 'This activation link was just used. Sign in instead.');
     await setPassword(trx, user.id, hash);
     if (step !== null) await enrolTotp(trx, user.id, user.totp_secret!, step);
+    // An invited vendor got the link by e-mail: following it proves the address (staff are verified at creation).
+    if (!isStaff(user.role)) {
+      await trx.updateTable('users').set({ email_verified_at: sql`coalesce(email_verified_at, now())` }).where('id', '=', user.id).execute();
+    }
     await recordAudit(trx, { ...ctx, actorId: user.id, actorRole: user.role }, { action: 'user.activated', subjectType: 'user', subjectId: user.id });
   });
 }

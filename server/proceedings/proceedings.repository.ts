@@ -1,0 +1,46 @@
+import { sql } from 'kysely';
+import type { DbOrTrx } from '../db/database';
+import type { CheckedProceeding } from './proceedings.rules';
+
+/** Column values for a checked proceeding (JSON columns are written as text). */
+const columns = (p: CheckedProceeding) => ({
+  title: p.title,
+  summary: p.summary,
+  notice_text: p.noticeText,
+  opens_at: p.opensAt,
+  closes_at: p.closesAt,
+  time_zone: p.timeZone,
+  late_policy: p.latePolicy,
+  response_schema: JSON.stringify(p.responseSchema),
+  limits: JSON.stringify(p.limits),
+});
+
+/** Inserts a proceeding; a duplicate docket surfaces as the driver's unique violation (23505). */
+export async function insertProceeding(db: DbOrTrx, docket: string, p: CheckedProceeding): Promise<ProceedingRow> {
+  return db.insertInto('proceedings').values({ docket, ...columns(p) }).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Rewrites a proceeding's fields and bumps its version. */
+export async function updateProceedingRow(db: DbOrTrx, id: string, p: CheckedProceeding): Promise<ProceedingRow> {
+  return db.updateTable('proceedings').set({ ...columns(p), updated_at: new Date(), version: sql`version + 1` })
+    .where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** A proceeding by docket; `forUpdate` locks it until the transaction ends (PATCH read-modify-write). */
+export async function findProceedingByDocket(db: DbOrTrx, docket: string, opts: { forUpdate?: boolean } = {}) {
+  let q = db.selectFrom('proceedings').selectAll().where('docket', '=', docket);
+  if (opts.forUpdate) q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+export type ProceedingRow = NonNullable<Awaited<ReturnType<typeof findProceedingByDocket>>>;
+
+/** The notice package documents of some proceedings, oldest first (the order the agency added them). */
+export async function listNoticeDocuments(db: DbOrTrx, proceedingIds: readonly string[]) {
+  if (proceedingIds.length === 0) return [];
+  return db.selectFrom('notice_documents')
+    .select(['id', 'proceeding_id', 'title', 'original_name', 'media_type', 'size', 'sha256', 'created_at'])
+    .where('proceeding_id', 'in', proceedingIds).orderBy('created_at').orderBy('id').execute();
+}
+
+export type NoticeDocumentRow = Awaited<ReturnType<typeof listNoticeDocuments>>[number];
