@@ -20,6 +20,8 @@ import { proceedingsApi } from './proceedings/proceedings.api';
 import { registrationApi } from './accounts/registration.api';
 import { opsRoutes } from './ops/ops.routes';
 import { homePages } from './home/home.pages';
+import { proceedingPages } from './proceedings/proceedings.pages';
+import { registrationPages } from './accounts/registration.pages';
 import { submissionPages } from './submissions/submissions.pages';
 import { receiptPages } from './receipts/receipts.pages';
 
@@ -76,6 +78,8 @@ export function createApp(deps: Deps): Express {
 
   app.use(homePages());
   app.use(accountPages(deps));
+  app.use(registrationPages(deps));
+  app.use(proceedingPages(deps));
   app.use(submissionPages(deps));
   app.use(receiptPages(deps));
 
