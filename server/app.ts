@@ -52,7 +52,7 @@ export function createApp(deps: Deps): Express {
   app.use(opsRoutes(deps, metrics));
 
   app.use(express.json({ limit: '512kb', strict: true }));
-  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
+  app.use(express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 100 }));
   app.use(authenticate(deps.db, secure));
   app.use(csrfProtection({ secret: deps.sessionSecret, secure, publicOrigin: new URL(deps.config.publicUrl).origin }));
   app.use((req, res, next) => {
@@ -76,7 +76,7 @@ export function createApp(deps: Deps): Express {
   });
   app.use('/api/v1', api);
 
-  app.use(homePages());
+  app.use(homePages(deps));
   app.use(accountPages(deps));
   app.use(registrationPages(deps));
   app.use(proceedingPages(deps));

@@ -5,7 +5,7 @@ import { AppError, unauthorized } from '../http/errors';
 import { clearCookie, cookieNames, cookieOptions } from '../http/cookies';
 import { recordAuditNow } from '../audit/audit.service';
 import { checkPassword, checkTotp, firstStage, startSession } from './sign-in.service';
-import { activateAccount, confirmTotp, findActivation, pendingTotpSecret } from './enrolment.service';
+import { activateAccount, activationTotpSecret, confirmTotp, findActivation, pendingTotpSecret } from './enrolment.service';
 import { revokeSession, ABSOLUTE_TIMEOUT_MS } from './credentials.repository';
 import { findUserById } from './users.repository';
 import { totpUri } from './totp';
@@ -99,11 +99,16 @@ export function accountPages(deps: Deps): Router {
     res.redirect(303, next);
   });
 
+  /** The activation page: staff set up an authenticator too; vendors (secret null) choose a password only. */
+  const activationPage = async (token: string) => {
+    const user = await findActivation(deps.db, token);
+    const secret = await activationTotpSecret(deps.db, user);
+    return { title: 'Activate your account', token, email: user.email, secret, uri: secret ? totpUri(secret, user.email) : null };
+  };
+
   router.get('/account/activate', async (req, res) => {
     const token = String(req.query['token'] ?? '').slice(0, 100);
-    const user = await findActivation(deps.db, token);
-    const secret = await pendingTotpSecret(deps.db, user);
-    res.render('accounts/activate', { title: 'Activate your account', token, email: user.email, secret, uri: totpUri(secret, user.email) });
+    res.render('accounts/activate', await activationPage(token));
   });
 
   router.post('/account/activate', async (req, res) => {
@@ -112,9 +117,7 @@ export function accountPages(deps: Deps): Router {
       await activateAccount(deps.db, auditContext(req), token, { password: field(req, 'password'), code: field(req, 'code') });
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500 || err.status === 404) throw err;
-      const user = await findActivation(deps.db, token);
-      const secret = await pendingTotpSecret(deps.db, user);
-      return res.status(err.status).render('accounts/activate', { title: 'Activate your account', token, email: user.email, secret, uri: totpUri(secret, user.email), error: err });
+      return res.status(err.status).render('accounts/activate', { ...(await activationPage(token)), error: err });
     }
     res.redirect(303, '/sign-in?activated=1');
   });

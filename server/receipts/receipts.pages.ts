@@ -1,7 +1,83 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { Deps } from '../deps';
+import { createGuards } from '../http/guards';
+import { AppError, badRequest, notFound, unauthorized } from '../http/errors';
+import { singleQuery } from '../http/pagination';
+import { uuidParam } from '../http/params';
+import { visibleSubmission } from '../submissions/drafts.service';
+import { formString } from '../submissions/submission.form';
+import { exactBytes, formatUtc } from '../submissions/submission.display';
+import { checkReceipt, type Receipt, type ReceiptPayload } from './receipt';
 
-/** Receipt page (printable) and the public receipt verification page. (Placeholder router: being built.) */
-export function receiptPages(_deps: Deps): Router {
-  return Router();
+/** What the receipt page and a successful verification show, from the signed payload only. */
+function receiptModel(p: ReceiptPayload) {
+  return {
+    ...p,
+    receivedUtc: formatUtc(p.submittedAt),
+    documents: p.documents.map((d) => ({ ...d, exactSize: exactBytes(d.size) })),
+  };
+}
+
+/**
+ * Reads the pasted text as a receipt: the file the portal hands out ({payload, signature}) or the
+ * API's request body ({receipt: {...}}). Anything that is not a JSON object is a clear 400.
+ */
+function pastedReceipt(text: string): { payload?: unknown; signature?: { algorithm?: string; keyId?: string; value?: string } } {
+  if (!text.trim()) throw badRequest('receipt_required', 'Paste the receipt (the JSON file you downloaded) into the box.');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw badRequest('malformed_json', 'The text is not valid JSON. Paste the whole receipt file unchanged, from the first “{” to the last “}”.');
+  }
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(parsed)) throw badRequest('not_a_receipt', 'The JSON is not a receipt: a receipt is an object with "payload" and "signature".');
+  const inner = isObject(parsed['receipt']) && !('payload' in parsed) ? parsed['receipt'] : parsed;
+  return inner as ReturnType<typeof pastedReceipt>;
+}
+
+/** The printable receipt page of a filed submission and the public receipt verification page. */
+export function receiptPages(deps: Deps): Router {
+  const router = Router();
+  const { hideFromActor } = createGuards(deps.db);
+
+  router.get('/submissions/:id/receipt', async (req, res) => {
+    if (!req.actor) throw unauthorized();
+    const { filed } = singleQuery(req.query, ['filed']);
+    // Another organization's receipt is a 404 like any unknown id, and the denial is audited.
+    const sub = await visibleSubmission(deps.db, req.actor, uuidParam(req.params['id'], 'submission'), (s) => hideFromActor(req, s));
+    if (!sub.receipt) throw notFound('receipt');
+    const receipt = sub.receipt as unknown as Receipt;
+    res.render('receipts/receipt', {
+      title: `Receipt ${receipt.payload.trackingNumber}`, receipt: receiptModel(receipt.payload), signature: receipt.signature,
+      submissionId: sub.id, filed: filed === '1', withdrawn: sub.status === 'withdrawn',
+    });
+  });
+
+  const renderVerify = (res: Response, o: { status?: number; text?: string; error?: AppError; result?: { valid: boolean; reason?: string }; payload?: ReceiptPayload } = {}) => {
+    res.status(o.status ?? 200).render('receipts/verify', {
+      title: 'Verify a receipt', text: o.text ?? '', error: o.error, result: o.result,
+      receipt: o.payload ? receiptModel(o.payload) : null, keyId: deps.receiptKey.keyId,
+    });
+  };
+
+  router.get('/receipts/verify', (_req, res) => {
+    renderVerify(res);
+  });
+
+  router.post('/receipts/verify', (req, res) => {
+    const text = formString(req.body, 'receipt');
+    let receipt: ReturnType<typeof pastedReceipt>;
+    try {
+      receipt = pastedReceipt(text);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      return renderVerify(res, { status: err.status, text, error: err });
+    }
+    const result = checkReceipt(deps.receiptKey, receipt);
+    // Only a valid receipt's contents are shown: an invalid one may say anything.
+    renderVerify(res, { text, result, payload: result.valid ? receipt.payload as ReceiptPayload : undefined });
+  });
+
+  return router;
 }

@@ -1,7 +1,143 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps';
+import type { Actor } from '../access/actor';
+import { auditContext } from '../http/context';
+import { createGuards } from '../http/guards';
+import { forbidden, notFound, unauthorized } from '../http/errors';
+import { singleQuery } from '../http/pagination';
+import { uuidParam } from '../http/params';
+import { parser } from '../http/validate';
+import { findProceedingByDocket, type ProceedingRow } from '../proceedings/proceedings.repository';
+import { createDraft, updateDraft, visibleSubmission } from './drafts.service';
+import { listSubmissions } from './submissions.list';
+import { createDraftSchema, patchDraftSchema } from './submissions.schemas';
+import { draftTextFromForm, fieldsFromForm, formString, responseFormFields, versionFromForm } from './submission.form';
+import { KIND_LABELS, STATUS_LABELS, formatUtc } from './submission.display';
+import { proceedingModel } from './submission.page-model';
+import { isEditable, pageLoader, refusalToShow, renderEditor, renderView, type RenderOptions } from './submission.pages-render';
+import { listOpenProceedings } from './open-proceedings.repository';
+import { filingPages } from './filing.pages';
+import { evidencePages } from './evidence.pages';
 
-/** Vendor pages: dashboard, draft editor, evidence, review before filing, withdrawal. (Placeholder router: being built.) */
-export function submissionPages(_deps: Deps): Router {
-  return Router();
+const parseCreate = parser(createDraftSchema);
+const parsePatch = parser(patchDraftSchema);
+
+/** Messages shown once after a redirect (?saved=1 ...), announced by the page's status region. */
+const NOTICES: Record<string, string> = {
+  created: 'Draft created. Add your evidence, then review and file it.',
+  saved: 'Your draft was saved.',
+  uploaded: 'Document uploaded.',
+  removed: 'Document removed.',
+  withdrawn: 'The submission was withdrawn. Nothing was deleted: the record keeps it with your reason.',
+};
+
+const signedIn = (req: Request): Actor => {
+  if (!req.actor) throw unauthorized();
+  return req.actor;
+};
+
+/** Drafts are prepared by members of a vendor organization; staff get a plain 403. */
+const vendorOnly = (req: Request): Actor => {
+  const actor = signedIn(req);
+  if (actor.role !== 'vendor' || !actor.organizationId) throw forbidden('Only members of a vendor organization prepare responses.');
+  return actor;
+};
+
+/**
+ * Vendor pages: the submissions dashboard, a new response, the draft editor (or read-only view).
+ * Filing and evidence pages are mounted from their own routers. Every change calls the same
+ * domain function as the API, so the two faces cannot disagree.
+ */
+export function submissionPages(deps: Deps): Router {
+  const router = Router();
+  const { hideFromActor } = createGuards(deps.db);
+  const load = pageLoader(deps);
+
+  const proceedingFor = async (raw: unknown): Promise<ProceedingRow> => {
+    const docket = typeof raw === 'string' ? raw.slice(0, 60) : '';
+    const p = docket ? await findProceedingByDocket(deps.db, docket) : undefined;
+    if (!p) throw notFound('proceeding');
+    return p;
+  };
+
+  const renderNew = (res: Response, p: ProceedingRow, parent: { id: string; trackingNumber: string | null } | null, o: RenderOptions = {}) => {
+    res.status(o.status ?? 200).render('submissions/new', {
+      title: parent ? `New supplement: ${p.docket}` : `New response: ${p.docket}`,
+      proceeding: proceedingModel(p, new Date()), parent,
+      text: draftTextFromForm(o.posted),
+      fields: parent ? [] : responseFormFields(p.response_schema, {}, o.posted),
+      error: o.error,
+    });
+  };
+
+  /** The filed response a supplement attaches to, when the vendor may see it (else 404, audited). */
+  const parentFor = async (req: Request, raw: string | undefined) => {
+    if (!raw) return null;
+    const parent = await visibleSubmission(deps.db, signedIn(req), uuidParam(raw, 'submission'), (s) => hideFromActor(req, s));
+    return { id: parent.id, trackingNumber: parent.tracking_number };
+  };
+
+  router.get('/submissions', async (req, res) => {
+    const actor = signedIn(req);
+    const query: Record<string, unknown> = { sort: '-updatedAt', ...req.query };
+    const page = await listSubmissions(deps.db, actor, query, (s) => hideFromActor(req, s));
+    const items = page.items.map((s) => ({
+      id: s.id, title: s.title, docket: s.docket, kind: KIND_LABELS[s.kind], status: s.status, statusLabel: STATUS_LABELS[s.status],
+      trackingNumber: s.trackingNumber, updated: formatUtc(s.updatedAt),
+    }));
+    const next = page.nextCursor ? `/submissions?${new URLSearchParams({ ...(query as Record<string, string>), cursor: page.nextCursor })}` : null;
+    const now = new Date();
+    const open = actor.role === 'vendor' ? (await listOpenProceedings(deps.db, now)).map((p) => proceedingModel(p, now)) : [];
+    res.render('submissions/index', { title: actor.role === 'vendor' ? 'Your submissions' : 'All submissions', isVendor: actor.role === 'vendor', items, next, open });
+  });
+
+  router.get('/proceedings/:docket/submissions/new', async (req, res) => {
+    vendorOnly(req);
+    const { supplementTo } = singleQuery(req.query, ['supplementTo']);
+    renderNew(res, await proceedingFor(req.params['docket']), await parentFor(req, supplementTo));
+  });
+
+  router.post('/proceedings/:docket/submissions', async (req, res) => {
+    const actor = vendorOnly(req);
+    const proceeding = await proceedingFor(req.params['docket']);
+    const parentId = formString(req.body, 'parentId') || undefined;
+    const parent = await parentFor(req, parentId);
+    try {
+      const fields = parent ? {} : fieldsFromForm(responseFormFields(proceeding.response_schema, {}), req.body, {});
+      const input = parseCreate({ ...draftTextFromForm(req.body), fields, ...(parent ? { kind: 'supplement', parentId: parent.id } : {}) });
+      const id = await createDraft(deps.db, auditContext(req), actor, proceeding.docket, input);
+      res.redirect(303, `/submissions/${id}?created=1`);
+    } catch (err) {
+      const error = refusalToShow(err);
+      renderNew(res, proceeding, parent, { status: error.status, error, posted: req.body });
+    }
+  });
+
+  router.get('/submissions/:id', async (req, res) => {
+    const q = singleQuery(req.query, Object.keys(NOTICES));
+    const notice = Object.keys(NOTICES).find((k) => q[k] === '1');
+    const d = await load(req, req.params['id']);
+    const o = { notice: notice ? NOTICES[notice] : undefined };
+    if (isEditable(d)) renderEditor(res, d, o);
+    else renderView(res, d, o);
+  });
+
+  router.post('/submissions/:id', async (req, res) => {
+    const d = await load(req, req.params['id']);
+    try {
+      const fields = d.sub.kind === 'response'
+        ? { fields: fieldsFromForm(responseFormFields(d.proceeding.response_schema, d.sub.fields), req.body, d.sub.fields) } : {};
+      const patch = parsePatch({ ...draftTextFromForm(req.body), ...fields });
+      await updateDraft(deps.db, auditContext(req), signedIn(req), d.sub.id, patch, versionFromForm(req.body));
+      res.redirect(303, `/submissions/${d.sub.id}?saved=1`);
+    } catch (err) {
+      const error = refusalToShow(err);
+      if (isEditable(d)) renderEditor(res, d, { status: error.status, error, posted: req.body });
+      else renderView(res, d, { status: error.status, error });
+    }
+  });
+
+  router.use(filingPages(deps));
+  router.use(evidencePages(deps));
+  return router;
 }

@@ -7,13 +7,12 @@ import { recordAudit, type AuditContext } from '../audit/audit.service';
 import { canonicalJson } from '../audit/audit.chain';
 import { AppError, notFound, unprocessable } from '../http/errors';
 import { enqueueMail } from '../notifications/outbox';
-import { describeDeadline, windowState } from '../proceedings/deadline';
-import { responseFieldsProblem, responseValidator } from '../proceedings/response-schema';
 import { contentDigest, receiptDocuments, signReceipt, type Receipt } from '../receipts/receipt';
 import type { ReceiptKey } from '../receipts/signing';
 import { assertMove } from './submission.transitions';
 import { CERTIFICATION_STATEMENT, CERTIFICATION_VERSION } from './certification';
-import { findSubmission, formatTrackingNumber, listDocuments, nextTrackingValue, type DocumentRow, type SubmissionRow } from './submissions.repository';
+import { findSubmission, formatTrackingNumber, listDocuments, nextTrackingValue, type SubmissionRow } from './submissions.repository';
+import { filingProblems } from './filing.check';
 import { findIdempotentResult, saveIdempotentResult } from './idempotency.repository';
 
 export interface SubmitInput { certification: { accepted: boolean; signature: string } }
@@ -57,13 +56,13 @@ async function file(trx: Transaction<Database>, ctx: AuditContext, actor: Actor,
     trx.selectFrom('organizations').selectAll().where('id', '=', sub.organization_id).executeTakeFirstOrThrow(),
     listDocuments(trx, sub.id),
   ]);
-  if (!user.email_verified_at) throw unprocessable('email_not_verified', 'Verify your e-mail address (use the link we sent) before filing.');
+  const now = new Date();
+  // The same rules the review page lists (filing.check.ts); filing refuses with the first.
+  const { problems, late } = filingProblems(sub, docs, proceeding, user, now);
+  if (problems[0]) throw problems[0];
   if (!input.certification.accepted || !input.certification.signature.trim()) {
     throw unprocessable('certification_required', 'Accept the certification and sign it by typing your full name.');
   }
-  checkCompleteness(sub, docs, proceeding);
-  const now = new Date();
-  const late = checkWindow(sub, proceeding, now);
 
   const trackingNumber = formatTrackingNumber(sub.docket, await nextTrackingValue(trx, sub.proceeding_id));
   const parent = sub.parent_id ? await findSubmission(trx, sub.parent_id) : undefined;
@@ -88,37 +87,6 @@ async function file(trx: Transaction<Database>, ctx: AuditContext, actor: Actor,
   }).where('id', '=', sub.id).execute();
   await enqueueMail(trx, receiptMail(user.email, receipt, env.publicUrl), env.mailDomain);
   return { trackingNumber, submittedAt: now.toISOString(), late, receipt };
-}
-
-function checkCompleteness(sub: SubmissionRow, docs: DocumentRow[], proceeding: { id: string; version: number; response_schema: object | null }): void {
-  if (!sub.argument.trim() && docs.length === 0) {
-    throw unprocessable('incomplete_submission', 'Write your argument or attach at least one document before filing.');
-  }
-  if (sub.kind === 'response') {
-    const problem = responseFieldsProblem(responseValidator(proceeding.id, proceeding.version, proceeding.response_schema), sub.fields);
-    if (problem) throw unprocessable('incomplete_submission', problem.message, [{ field: problem.field }]);
-  }
-  const unpaired = docs.filter((d) => d.confidential && !docs.some((p) => p.public_version_of === d.id));
-  if (unpaired.length) {
-    throw unprocessable('public_version_missing',
-      `Attach a public (redacted) version of each confidential document before filing: ${unpaired.map((d) => d.label).join(', ')}.`,
-      unpaired.map((d) => ({ documentId: d.id, label: d.label })));
-  }
-}
-
-/** Returns whether the filing is late; throws when the window or policy forbids it. */
-function checkWindow(sub: SubmissionRow, p: { opens_at: Date; closes_at: Date; time_zone: string; late_policy: string }, now: Date): boolean {
-  const state = windowState(now, p.opens_at, p.closes_at);
-  if (state === 'not_open') throw unprocessable('window_not_open', `Responses are accepted from ${describeDeadline(p.opens_at, p.time_zone)}.`);
-  if (state === 'open') return false;
-  if (sub.kind === 'reply_to_request') return false;
-  if (sub.kind === 'supplement') {
-    throw unprocessable('window_closed', `Supplements closed with the response window on ${describeDeadline(p.closes_at, p.time_zone)}; they can be filed later only in answer to an information request.`);
-  }
-  if (p.late_policy === 'reject') {
-    throw unprocessable('deadline_passed', `The response window closed on ${describeDeadline(p.closes_at, p.time_zone)}. This proceeding does not accept late responses.`);
-  }
-  return true;
 }
 
 function receiptMail(to: string, receipt: Receipt, publicUrl: string) {

@@ -1,0 +1,74 @@
+import type { DbOrTrx } from '../db/database';
+import type { DocumentRow } from '../submissions/submissions.repository';
+
+/** A document with the organization and status of the submission it belongs to (for access checks). */
+export async function findDocumentWithOwner(db: DbOrTrx, id: string) {
+  return db.selectFrom('documents').innerJoin('submissions', 'submissions.id', 'documents.submission_id')
+    .selectAll('documents').select(['submissions.organization_id', 'submissions.status'])
+    .where('documents.id', '=', id).executeTakeFirst();
+}
+
+export const findDocumentIn = (db: DbOrTrx, submissionId: string, id: string) =>
+  db.selectFrom('documents').selectAll().where('id', '=', id).where('submission_id', '=', submissionId).executeTakeFirst();
+
+export interface NewDocument {
+  submissionId: string;
+  label: string;
+  description: string;
+  originalName: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  storageKey: string;
+  confidential: boolean;
+  publicVersionOf: string | null;
+  flags: string[];
+  createdBy: string;
+}
+
+export async function insertDocument(db: DbOrTrx, d: NewDocument): Promise<DocumentRow> {
+  return db.insertInto('documents').values({
+    submission_id: d.submissionId, label: d.label, description: d.description, original_name: d.originalName,
+    media_type: d.mediaType, size: d.size, sha256: d.sha256, storage_key: d.storageKey, confidential: d.confidential,
+    public_version_of: d.publicVersionOf, flags: JSON.stringify(d.flags), created_by: d.createdBy,
+  }).returningAll().executeTakeFirstOrThrow();
+}
+
+/** "Exhibit N" with the lowest N above the count that no document of the submission uses yet. */
+export async function nextExhibitLabel(db: DbOrTrx, submissionId: string): Promise<string> {
+  const labels = new Set((await db.selectFrom('documents').select('label').where('submission_id', '=', submissionId).execute()).map((r) => r.label));
+  let n = labels.size + 1;
+  while (labels.has(`Exhibit ${n}`)) n += 1;
+  return `Exhibit ${n}`;
+}
+
+/** The public (redacted) version already attached for a confidential document, if any. */
+export const findPublicVersion = (db: DbOrTrx, confidentialId: string) =>
+  db.selectFrom('documents').select(['id', 'label']).where('public_version_of', '=', confidentialId).executeTakeFirst();
+
+export const deleteDocumentRow = (db: DbOrTrx, id: string) => db.deleteFrom('documents').where('id', '=', id).execute();
+
+export interface NewNotice {
+  proceedingId: string;
+  title: string;
+  originalName: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  storageKey: string;
+  createdBy: string;
+}
+
+export const insertNotice = (db: DbOrTrx, n: NewNotice) =>
+  db.insertInto('notice_documents').values({
+    proceeding_id: n.proceedingId, title: n.title, original_name: n.originalName, media_type: n.mediaType,
+    size: n.size, sha256: n.sha256, storage_key: n.storageKey, created_by: n.createdBy,
+  }).returningAll().executeTakeFirstOrThrow();
+
+export const findNotice = (db: DbOrTrx, proceedingId: string, id: string) =>
+  db.selectFrom('notice_documents').selectAll().where('proceeding_id', '=', proceedingId).where('id', '=', id).executeTakeFirst();
+
+export const listNotices = (db: DbOrTrx, proceedingId: string) =>
+  db.selectFrom('notice_documents').selectAll().where('proceeding_id', '=', proceedingId).orderBy('created_at').orderBy('id').execute();
+
+export type NoticeRow = Awaited<ReturnType<typeof insertNotice>>;

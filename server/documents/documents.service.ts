@@ -1,0 +1,107 @@
+import type { Transaction } from 'kysely';
+import type { Database, Db } from '../db/database';
+import type { Actor } from '../access/actor';
+import { canActForOrganization, canSeeSubmission } from '../access/submission.policy';
+import { recordAudit, type AuditContext } from '../audit/audit.service';
+import { conflict, notFound, unprocessable, type AppError } from '../http/errors';
+import { assertDraft } from '../submissions/submission.transitions';
+import { findSubmission, type DocumentRow } from '../submissions/submissions.repository';
+import { documentJson } from '../submissions/submission.view';
+import type { ContentStore } from './content-store';
+import { parseEvidenceFields, type EvidenceFields } from './documents.schemas';
+import {
+  deleteDocumentRow, findDocumentIn, findDocumentWithOwner, findPublicVersion, insertDocument, nextExhibitLabel,
+} from './documents.repository';
+import { cleanLine, cleanText } from './filename';
+import { assertFits } from './upload-budget';
+import type { StoredUpload } from './upload-engine';
+import type { Received } from './upload-receive';
+
+/**
+ * Undoes a stored upload that will not get its row: the temp twin goes, and the content file too
+ * when this upload created it and no row refers to it. Failures here leave an orphan for the
+ * sweep, never a row without its file, so they are not allowed to mask the original error.
+ */
+export async function discardStored(db: Db, store: ContentStore, stored: StoredUpload): Promise<void> {
+  await store.dropTemp(stored.placement.keptTemp).catch(() => undefined);
+  if (stored.placement.created) await store.removeIfUnreferenced(db, stored.placement.key).catch(() => undefined);
+}
+
+/**
+ * Adds an uploaded file to a draft as an exhibit. The file is already durable at its content
+ * address; the row and its audit event commit together, after the draft, pairing and limits are
+ * checked again under the submission's lock. On any failure the stored file is discarded.
+ */
+export async function addDocument(db: Db, store: ContentStore, ctx: AuditContext, actor: Actor, submissionId: string, received: Received): Promise<DocumentRow> {
+  const { stored } = received;
+  try {
+    const fields = parseEvidenceFields(received.fields);
+    return await db.transaction().execute(async (trx) => {
+      const sub = await findSubmission(trx, submissionId, { forUpdate: true });
+      if (!sub || !canActForOrganization(actor, sub)) throw notFound('submission');
+      assertDraft(sub.status);
+      const confidential = fields.confidential === 'true';
+      const publicVersionOf = await checkPairing(trx, sub.id, confidential, fields.publicVersionOf?.toLowerCase());
+      await assertFits(trx, sub, stored.size);
+      await store.ensureInPlace(trx, stored.placement);
+      const doc = await insertDocument(trx, {
+        submissionId: sub.id, label: await labelFor(trx, sub.id, fields), description: cleanText(fields.description ?? ''),
+        originalName: stored.originalName, mediaType: stored.mediaType, size: stored.size, sha256: stored.sha256,
+        storageKey: stored.placement.key, confidential, publicVersionOf, flags: stored.flags, createdBy: actor.userId,
+      });
+      await recordAudit(trx, ctx, {
+        action: 'document.uploaded', subjectType: 'document', subjectId: doc.id,
+        data: { submissionId: sub.id, ...documentJson(doc) },
+      });
+      return doc;
+    });
+  } catch (err) {
+    await discardStored(db, store, stored);
+    throw err;
+  } finally {
+    await store.dropTemp(stored.placement.keptTemp).catch(() => undefined);
+  }
+}
+
+async function labelFor(trx: Transaction<Database>, submissionId: string, fields: EvidenceFields): Promise<string> {
+  const label = fields.label === undefined ? '' : cleanLine(fields.label);
+  return label || nextExhibitLabel(trx, submissionId);
+}
+
+/** A public version names a confidential document of the same draft that has no public version yet. */
+async function checkPairing(trx: Transaction<Database>, submissionId: string, confidential: boolean, target: string | undefined): Promise<string | null> {
+  if (!target) return null;
+  const invalid = (message: string): AppError => unprocessable('invalid_public_version', message, [{ field: 'publicVersionOf' }]);
+  if (confidential) throw invalid('A public version cannot itself be confidential: send confidential=false with publicVersionOf.');
+  const original = await findDocumentIn(trx, submissionId, target);
+  if (!original || !original.confidential) throw invalid('publicVersionOf must name a confidential document of this draft.');
+  const existing = await findPublicVersion(trx, original.id);
+  if (existing) throw conflict('public_version_exists', `"${original.label}" already has a public version (${existing.label}). Delete that one first to replace it.`);
+  return original.id;
+}
+
+/** Removes a document from a draft; its file goes too unless another row shares the content. */
+export async function deleteDocument(db: Db, store: ContentStore, ctx: AuditContext, actor: Actor, submissionId: string, documentId: string): Promise<void> {
+  const doc = await db.transaction().execute(async (trx) => {
+    const sub = await findSubmission(trx, submissionId, { forUpdate: true });
+    if (!sub || !canActForOrganization(actor, sub)) throw notFound('submission');
+    assertDraft(sub.status);
+    const row = await findDocumentIn(trx, sub.id, documentId);
+    if (!row) throw notFound('document');
+    const publicVersion = await findPublicVersion(trx, row.id);
+    if (publicVersion) throw conflict('public_version_attached', `Delete its public version (${publicVersion.label}) first.`);
+    await deleteDocumentRow(trx, row.id);
+    await recordAudit(trx, ctx, { action: 'document.deleted', subjectType: 'document', subjectId: row.id, data: { submissionId: sub.id, before: documentJson(row) } });
+    return row;
+  });
+  // After commit, under the key's lock: if this fails (crash, database gone) the sweep removes the orphan later.
+  await store.removeIfUnreferenced(db, doc.storage_key).catch(() => false);
+}
+
+/** The document if the actor may see its submission; otherwise the denial is audited and 404 thrown. */
+export async function visibleDocument(db: Db, actor: Actor, id: string, deny: (subject: { type: string; id: string }) => Promise<AppError>) {
+  const doc = await findDocumentWithOwner(db, id);
+  if (!doc) throw notFound('document');
+  if (!canSeeSubmission(actor, doc)) throw await deny({ type: 'document', id });
+  return doc;
+}

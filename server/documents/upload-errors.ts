@@ -1,0 +1,45 @@
+import { AppError } from '../http/errors';
+
+/**
+ * The refusals an upload can meet, each with its stable code (API.md "Errors") and a message
+ * that tells the person what to do. Messages never echo the client's file name.
+ */
+const MiB = 1024 * 1024;
+
+/** Human size for messages: bytes below 1 MiB, else MiB with one decimal. */
+export const describeBytes = (n: number): string =>
+  (n < MiB ? `${n} bytes` : `${(n / MiB).toFixed(n % MiB === 0 ? 0 : 1)} MiB`);
+
+export const fileTooLarge = (limit: number) =>
+  new AppError(413, 'file_too_large', `The file is larger than this proceeding allows (${describeBytes(limit)} per file). Split it or reduce its size.`, [{ limitBytes: limit }]);
+export const tooManyFiles = (max: number) =>
+  new AppError(413, 'too_many_files', `This submission already has the most documents the proceeding allows (${max}). Combine or remove some first.`, [{ maxFiles: max }]);
+export const totalTooLarge = (max: number) =>
+  new AppError(413, 'total_too_large', `With this file the submission's documents would exceed ${describeBytes(max)} in total. Remove or reduce documents first.`, [{ maxTotalBytes: max }]);
+export const quotaExceeded = (quota: number) =>
+  new AppError(413, 'quota_exceeded', `Your organization's storage quota (${describeBytes(quota)} across all its submissions) would be exceeded. Remove documents from drafts, or contact the agency.`, [{ quotaBytes: quota }]);
+export const oneFilePerRequest = () =>
+  new AppError(413, 'too_many_files', 'Send one file per request, in the "file" field.');
+export const tooManyParts = () => new AppError(413, 'too_many_parts', 'The form has more parts or fields than an upload needs.');
+export const fieldTooLarge = () => new AppError(413, 'field_too_large', 'A form field is too long.');
+
+export const emptyFile = () => new AppError(422, 'empty_file', 'The file is empty (0 bytes). Choose the file again; it may not have saved correctly.');
+
+export const archiveNotAllowed = (what: string) =>
+  new AppError(415, 'archive_not_allowed', `Archives (${what}) are not accepted. Upload each document on its own (PDF, DOCX, XLSX, PPTX, TXT, CSV, PNG, JPEG or TIFF).`);
+export const typeNotAllowed = () =>
+  new AppError(415, 'type_not_allowed', 'This type of file is not accepted. Upload PDF, DOCX, XLSX, PPTX, TXT, CSV, PNG, JPEG or TIFF, named with its usual extension.');
+export const typeMismatch = (claimed: string, found: string) =>
+  new AppError(415, 'type_mismatch', `The file is named as ${claimed.toUpperCase()} but its contents are ${found}. Upload the real document, saved in the format its name says.`, [{ claimed, found }]);
+export const unsafeArchive = (why: string) =>
+  new AppError(415, 'unsafe_document', `The document's internal structure is unsafe (${why}). Save it again from its application and retry.`);
+
+export const multipartRequired = () =>
+  new AppError(415, 'multipart_required', 'Send the upload as multipart/form-data with the document in the "file" field.');
+export const fileRequired = () => new AppError(400, 'file_required', 'Choose a file to upload (form field "file").');
+export const malformedUpload = (detail: string) => new AppError(400, 'malformed_upload', `The upload could not be read (${detail}). Try again.`);
+export const invalidFieldName = (code: string, message: string) => new AppError(400, code, message);
+
+/** A rare race (another request removed identical content at the same moment): safe to retry. */
+export const retryUpload = () =>
+  new AppError(503, 'upload_retry', 'The upload met a concurrent change to identical content. Send it again.', [{ retryAfterSeconds: 1 }]);

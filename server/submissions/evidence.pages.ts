@@ -1,0 +1,69 @@
+import { Router, type Request } from 'express';
+import type { Deps } from '../deps';
+import { auditContext } from '../http/context';
+import { createGuards } from '../http/guards';
+import { uuidParam } from '../http/params';
+import { ContentStore } from '../documents/content-store';
+import { EVIDENCE_FIELD_NAMES } from '../documents/documents.schemas';
+import { addDocument, deleteDocument, discardStored } from '../documents/documents.service';
+import { uploadBudget } from '../documents/upload-budget';
+import { receiveUpload, type Received } from '../documents/upload-receive';
+import { assertDraft } from './submission.transitions';
+import { isEditable, pageLoader, refusalToShow, renderEditor, renderView, type PageData } from './submission.pages-render';
+
+/**
+ * A plain HTML form sends every field, empty or not; the API reads an empty `label` or
+ * `publicVersionOf` as a bad value. Empty here means "not given", as the form's hints say.
+ */
+const withoutEmpty = (received: Received): Received => ({
+  ...received,
+  fields: Object.fromEntries(Object.entries(received.fields).filter(([, v]) => v !== '')),
+});
+
+/**
+ * Evidence as pages: the no-JavaScript upload (public/upload.js sends the same form to the API
+ * with progress instead) and removal. Both run the documents feature's own steps in the API's
+ * order: access and state, then the budget, and only then is the body read.
+ */
+export function evidencePages(deps: Deps): Router {
+  const router = Router();
+  const load = pageLoader(deps);
+  const { hideFromActor } = createGuards(deps.db);
+  const store = new ContentStore(deps.config.uploadsDir);
+
+  /** The editor again, with the refusal; a filed submission shows its read-only view instead. */
+  const showRefusal = (res: Parameters<typeof renderEditor>[0], d: PageData, err: unknown, req: Request) => {
+    const error = refusalToShow(err);
+    const o = { status: error.status, error, uploadPosted: req.body };
+    if (isEditable(d)) renderEditor(res, d, o);
+    else renderView(res, d, o);
+  };
+
+  router.post('/submissions/:id/documents', async (req, res) => {
+    const d = await load(req, req.params['id']);
+    // Staff may read a draft but never add to it: the same audited 404 the API gives.
+    if (!d.mayAct) throw await hideFromActor(req, { type: 'submission', id: d.sub.id });
+    try {
+      assertDraft(d.sub.status);
+      const budget = await uploadBudget(deps.db, d.sub);
+      const received = await receiveUpload(req, res, { store, ...budget, fields: EVIDENCE_FIELD_NAMES, discard: (s) => discardStored(deps.db, store, s) });
+      await addDocument(deps.db, store, auditContext(req), req.actor!, d.sub.id, withoutEmpty(received));
+      res.redirect(303, `/submissions/${d.sub.id}?uploaded=1`);
+    } catch (err) {
+      showRefusal(res, await load(req, d.sub.id), err, req);
+    }
+  });
+
+  router.post('/submissions/:id/documents/:docId/delete', async (req, res) => {
+    const d = await load(req, req.params['id']);
+    const docId = uuidParam(req.params['docId'], 'document');
+    try {
+      await deleteDocument(deps.db, store, auditContext(req), req.actor!, d.sub.id, docId);
+      res.redirect(303, `/submissions/${d.sub.id}?removed=1`);
+    } catch (err) {
+      showRefusal(res, await load(req, d.sub.id), err, req);
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { Deps } from '../deps';
+import { AppError, notFound, unauthorized } from '../http/errors';
+import { createGuards } from '../http/guards';
+import { uuidParam } from '../http/params';
+import { canActForOrganization } from '../access/submission.policy';
+import { findProceedingByDocket, type ProceedingRow } from '../proceedings/proceedings.repository';
+import { CERTIFICATION_STATEMENT } from './certification';
+import { visibleSubmission } from './drafts.service';
+import { filingProblems } from './filing.check';
+import { canMove } from './submission.transitions';
+import { listDocuments, type DocumentRow, type SubmissionRow } from './submissions.repository';
+import { draftTextFromForm, formString, responseFormFields } from './submission.form';
+import { documentModels, fieldSummary, proceedingModel, submissionModel, unpairedConfidential } from './submission.page-model';
+import { describeBytes } from '../documents/upload-errors';
+
+/**
+ * Loading and rendering the three faces of one submission (draft editor, read-only view, review
+ * before filing). Each is rendered both by its GET and by the POSTs that fail back to it, so a
+ * refused form always comes back with the same page, the error summary and what was typed.
+ */
+
+/** One submission as its pages need it; `mayAct` is true for members of the submitting organization. */
+export interface PageData { sub: SubmissionRow; docs: DocumentRow[]; proceeding: ProceedingRow; mayAct: boolean }
+
+/** How a page is rendered: the status, and after a refused form its error and what was sent. */
+export interface RenderOptions {
+  status?: number;
+  error?: AppError;
+  /** The form that was refused, shown again as typed. */
+  posted?: unknown;
+  /** The upload form's text fields when an upload was refused (the file itself must be chosen again). */
+  uploadPosted?: unknown;
+  notice?: string;
+}
+
+/** Loads a submission the signed-in actor may see (a denial is audited and answered 404). */
+export function pageLoader(deps: Deps) {
+  const { hideFromActor } = createGuards(deps.db);
+  return async (req: Request, rawId: unknown): Promise<PageData> => {
+    if (!req.actor) throw unauthorized();
+    const sub = await visibleSubmission(deps.db, req.actor, uuidParam(rawId, 'submission'), (s) => hideFromActor(req, s));
+    const [docs, proceeding] = await Promise.all([listDocuments(deps.db, sub.id), findProceedingByDocket(deps.db, sub.docket)]);
+    if (!proceeding) throw notFound('proceeding');
+    return { sub, docs, proceeding, mayAct: canActForOrganization(req.actor, sub) };
+  };
+}
+
+/** True when this page should be the editor: a draft, and the viewer may act for its organization. */
+export const isEditable = (d: PageData): boolean => d.mayAct && d.sub.status === 'draft';
+
+// In the documents feature's own units, so the hint and its refusals (413) name the same numbers.
+const limitsText = (p: ProceedingRow): string =>
+  `Up to ${describeBytes(p.limits.maxFileBytes)} per file, ${p.limits.maxFiles} files and ${describeBytes(p.limits.maxTotalBytes)} in total. `
+  + 'PDF, DOCX, XLSX, PPTX, TXT, CSV, PNG, JPEG or TIFF.';
+
+/** The draft editor: text, structured fields, evidence and the upload form. */
+export function renderEditor(res: Response, d: PageData, o: RenderOptions = {}): void {
+  const { sub, proceeding } = d;
+  const text = o.posted ? draftTextFromForm(o.posted) : { title: sub.title, summary: sub.summary, argument: sub.argument };
+  // After a refused save the form keeps the version it was made from: a stale form stays stale
+  // until the person reloads, so a second click can never overwrite someone else's edit.
+  const postedVersion = o.posted ? formString(o.posted, 'version') : '';
+  const csrf = String(res.locals['csrfToken'] ?? '');
+  res.status(o.status ?? 200).render('submissions/editor', {
+    title: `Edit draft: ${sub.title}`, sub: submissionModel(sub), proceeding: proceedingModel(proceeding, new Date()),
+    text, version: /^\d{1,9}$/.test(postedVersion) ? postedVersion : String(sub.version),
+    fields: sub.kind === 'response' ? responseFormFields(proceeding.response_schema, sub.fields, o.posted) : [],
+    documents: documentModels(d.docs), confidentialChoices: unpairedConfidential(d.docs),
+    upload: {
+      action: `/submissions/${sub.id}/documents?_csrf=${encodeURIComponent(csrf)}`,
+      api: `/api/v1/submissions/${sub.id}/documents`,
+      limits: limitsText(proceeding),
+      label: formString(o.uploadPosted, 'label'),
+      description: formString(o.uploadPosted, 'description'),
+    },
+    notice: o.notice, error: o.error,
+  });
+}
+
+/** The read-only view: filed, withdrawn or decided submissions, and anything staff look at. */
+export function renderView(res: Response, d: PageData, o: RenderOptions = {}): void {
+  const { sub, proceeding } = d;
+  const filedResponse = sub.kind === 'response' && (sub.status === 'submitted' || sub.status === 'in_review');
+  res.status(o.status ?? 200).render('submissions/view', {
+    title: sub.tracking_number ? `${sub.tracking_number}: ${sub.title}` : sub.title,
+    sub: submissionModel(sub), proceeding: proceedingModel(proceeding, new Date()),
+    fieldList: fieldSummary(proceeding.response_schema, sub.fields), documents: documentModels(d.docs),
+    canWithdraw: d.mayAct && canMove(sub.status, 'withdraw'),
+    supplementUrl: d.mayAct && filedResponse ? `/proceedings/${encodeURIComponent(sub.docket)}/submissions/new?supplementTo=${sub.id}` : null,
+    reason: o.posted ? formString(o.posted, 'reason') : '',
+    notice: o.notice, error: o.error,
+  });
+}
+
+/**
+ * Review before filing: everything that will be filed, every rule that blocks filing now, and
+ * the certification. A new Idempotency-Key per render makes a double click file once, while a
+ * fresh visit after a refusal is a new request.
+ */
+export function renderReview(res: Response, d: PageData, user: { email_verified_at: Date | null }, o: RenderOptions = {}): void {
+  const { sub, proceeding } = d;
+  const check = sub.status === 'draft' ? filingProblems(sub, d.docs, proceeding, user, new Date()) : { problems: [], late: false };
+  res.status(o.status ?? 200).render('submissions/review', {
+    title: `Review and file: ${sub.title}`, sub: submissionModel(sub), proceeding: proceedingModel(proceeding, new Date()),
+    fieldList: sub.kind === 'response' ? fieldSummary(proceeding.response_schema, sub.fields) : [],
+    documents: documentModels(d.docs), problems: check.problems, late: check.late,
+    statement: CERTIFICATION_STATEMENT, idempotencyKey: randomBytes(18).toString('base64url'),
+    signature: o.posted ? formString(o.posted, 'signature') : '', accepted: o.posted ? formString(o.posted, 'accept') === 'yes' : false,
+    error: o.error,
+  });
+}
+
+/** Rethrows what a page cannot show in place (server faults, sign-in, hidden objects). */
+export function refusalToShow(err: unknown): AppError {
+  if (!(err instanceof AppError) || err.status >= 500 || [401, 403, 404].includes(err.status)) throw err;
+  return err;
+}
