@@ -1,18 +1,12 @@
 import type { Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
 import { buildUser, type TestUser } from '../helpers/factories';
-import { expectNoAxeViolations, launchBrowser, signIn, watchForPageProblems, type TestBrowser } from '../helpers/browser';
+import { useAppInBrowser, expectNoAxeViolations, signIn, watchForPageProblems, type TestBrowser } from '../helpers/browser';
 import { newSecret, sha256 } from '../../server/accounts/credentials.repository';
 
 let t: TestApp;
 let browser: TestBrowser;
-beforeAll(async () => {
-  [t, browser] = await Promise.all([startTestApp({ listen: true }), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+useAppInBrowser((app, b) => { t = app; browser = b; });
 
 /** Opens a clean tab that records CSP refusals and script errors. */
 async function open(): Promise<{ page: Page; problems: string[] }> {

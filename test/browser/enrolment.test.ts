@@ -1,19 +1,13 @@
 import type { Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
 import { buildUser, type TestUser } from '../helpers/factories';
-import { launchBrowser, type TestBrowser } from '../helpers/browser';
+import { useAppInBrowser, type TestBrowser } from '../helpers/browser';
 import { currentTotp } from '../../server/accounts/totp';
 import { newSecret, sha256 } from '../../server/accounts/credentials.repository';
 
 let t: TestApp;
 let browser: TestBrowser;
-beforeAll(async () => {
-  [t, browser] = await Promise.all([startTestApp({ listen: true }), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+useAppInBrowser((app, b) => { t = app; browser = b; });
 
 const pathOf = (page: Page) => new URL(page.url()).pathname;
 

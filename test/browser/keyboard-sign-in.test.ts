@@ -1,17 +1,11 @@
 import type { Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
 import { buildUser, totpFor, type TestUser } from '../helpers/factories';
-import { isFocused, launchBrowser, signIn, tabTo, type TestBrowser } from '../helpers/browser';
+import { useAppInBrowser, isFocused, signIn, tabTo, type TestBrowser } from '../helpers/browser';
 
 let t: TestApp;
 let browser: TestBrowser;
-beforeAll(async () => {
-  [t, browser] = await Promise.all([startTestApp({ listen: true }), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+useAppInBrowser((app, b) => { t = app; browser = b; });
 
 const pathOf = (page: Page) => new URL(page.url()).pathname;
 

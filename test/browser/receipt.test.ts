@@ -1,18 +1,12 @@
 import request from 'supertest';
 import type { Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
 import { buildDocumentRow, buildProceeding, buildUser, tokenFor, type TestUser } from '../helpers/factories';
-import { expectNoAxeViolations, isFocused, launchBrowser, signIn, tabTo, watchForPageProblems, type TestBrowser } from '../helpers/browser';
+import { useAppInBrowser, expectNoAxeViolations, isFocused, signIn, tabTo, watchForPageProblems, type TestBrowser } from '../helpers/browser';
 
 let t: TestApp;
 let browser: TestBrowser;
-beforeAll(async () => {
-  [t, browser] = await Promise.all([startTestApp({ listen: true }), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+useAppInBrowser((app, b) => { t = app; browser = b; });
 
 /** A response filed over the API (the pages' own path is filing.test.ts), with one confidential pair. */
 async function filedSubmission(vendor: TestUser): Promise<{ id: string; trackingNumber: string; receipt: unknown }> {

@@ -1,18 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
 import { buildUser } from '../helpers/factories';
-import { expectNoAxeViolations, isFocused, launchBrowser, signIn, tabTo, watchForPageProblems, type TestBrowser } from '../helpers/browser';
+import { useAppInBrowser, expectNoAxeViolations, isFocused, signIn, tabTo, watchForPageProblems, type TestBrowser } from '../helpers/browser';
 
 let t: TestApp;
 let browser: TestBrowser;
-beforeAll(async () => {
-  [t, browser] = await Promise.all([startTestApp({ listen: true }), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+useAppInBrowser((app, b) => { t = app; browser = b; });
 
 const pathOf = (page: Page) => new URL(page.url()).pathname;
 const unique = () => randomBytes(4).toString('hex');

@@ -1,16 +1,10 @@
-import { startTestApp, type TestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
 import { buildUser } from '../helpers/factories';
-import { launchBrowser, signIn, type TestBrowser } from '../helpers/browser';
+import { useAppInBrowser, signIn, type TestBrowser } from '../helpers/browser';
 
 let t: TestApp;
 let browser: TestBrowser;
-beforeAll(async () => {
-  [t, browser] = await Promise.all([startTestApp({ listen: true }), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+useAppInBrowser((app, b) => { t = app; browser = b; });
 
 /** The CSP as a map of directive -> sources. */
 function parseCsp(header: string): Map<string, string[]> {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { totpFor, type TestUser } from './factories';
+import { startTestApp, type TestApp } from './app';
 
 /** Debian's Chromium (`apt-get install -y chromium`); never a browser downloaded by Playwright. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -92,4 +93,21 @@ export async function signIn(page: Page, baseUrl: string, user: TestUser): Promi
     await page.fill('#code', totpFor(user));
     await Promise.all([page.waitForURL((u) => u.pathname !== '/sign-in/totp'), page.click('form[action="/sign-in/totp"] button[type="submit"]')]);
   }
+}
+
+/**
+ * One listening app and one Chromium per test file: registers beforeAll/afterAll and hands both
+ * to `use` once they are up.
+ */
+export function useAppInBrowser(use: (app: TestApp, browser: TestBrowser) => void): void {
+  let app: TestApp | undefined;
+  let browser: TestBrowser | undefined;
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startTestApp({ listen: true }), launchBrowser()]);
+    use(app, browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
 }

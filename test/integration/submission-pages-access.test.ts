@@ -1,45 +1,21 @@
 // Access rules, the no-JavaScript evidence form and receipt verification, as pages.
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { buildProceeding, buildUser, type TestUser } from '../helpers/factories';
+import { createViaPage, hiddenValue, vendorSession } from '../helpers/pages';
+import { buildProceeding, buildUser } from '../helpers/factories';
 import { csrfFrom, signInBrowser } from '../helpers/session';
 
 let t: TestApp;
 beforeAll(async () => { t = await startTestApp(); });
 afterAll(async () => { await t.close(); });
 
-type Agent = ReturnType<typeof request.agent>;
-interface Session { user: TestUser; agent: Agent; csrf: string }
-
-async function vendorSession(organizationId?: string): Promise<Session> {
-  const user = await buildUser(t.deps, organizationId ? { organizationId } : {});
-  const { agent, csrf } = await signInBrowser(t.app, user);
-  return { user, agent, csrf };
-}
-
-/** A hidden field's value on a page. */
-const hiddenValue = (html: string, name: string): string => {
-  const m = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
-  if (!m?.[1]) throw new Error(`no hidden ${name} on the page`);
-  return m[1];
-};
-
-const idFrom = (location: string): string => /\/submissions\/([0-9a-f-]{36})/.exec(location)![1]!;
-
-/** Creates a draft through the new-response page, as the browser form posts it. */
-async function createViaPage(s: Session, docket: string, form: Record<string, string> = {}): Promise<string> {
-  const res = await s.agent.post(`/proceedings/${docket}/submissions`).type('form')
-    .send({ _csrf: s.csrf, title: 'Response of Acme', summary: '', argument: '1. The notice cites no evidence about our products.', ...form });
-  expect(res.status).toBe(303);
-  return idFrom(res.headers['location']!);
-}
 
 const SMALL_PDF = Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
 
 describe('access', () => {
   it('when a vendor opens another organization\'s receipt or submission, then 404 and the denial is audited', async () => {
-    const owner = await vendorSession();
-    const intruder = await vendorSession();
+    const owner = await vendorSession(t);
+    const intruder = await vendorSession(t);
     const p = await buildProceeding(t.deps);
     const id = await createViaPage(owner, p.docket);
     const review = await owner.agent.get(`/submissions/${id}/review`);
@@ -60,7 +36,7 @@ describe('access', () => {
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers['location']).toBe('/sign-in?next=%2Fsubmissions');
 
-    const s = await vendorSession();
+    const s = await vendorSession(t);
     const p = await buildProceeding(t.deps);
     const id = await createViaPage(s, p.docket, { title: 'Visible to staff' });
     const legal = await buildUser(t.deps, { role: 'legal' });
@@ -76,7 +52,7 @@ describe('access', () => {
 
 describe('evidence without JavaScript', () => {
   it('when a PDF is posted by the plain form, then it is listed with its hash; removing it takes it off', async () => {
-    const s = await vendorSession();
+    const s = await vendorSession(t);
     const p = await buildProceeding(t.deps);
     const id = await createViaPage(s, p.docket);
     const res = await s.agent.post(`/submissions/${id}/documents?_csrf=${encodeURIComponent(s.csrf)}`)
@@ -95,7 +71,7 @@ describe('evidence without JavaScript', () => {
   });
 
   it('when the file is not what its name says, then the editor shows the 415 with its code', async () => {
-    const s = await vendorSession();
+    const s = await vendorSession(t);
     const p = await buildProceeding(t.deps);
     const id = await createViaPage(s, p.docket);
     const res = await s.agent.post(`/submissions/${id}/documents?_csrf=${encodeURIComponent(s.csrf)}`)
@@ -108,7 +84,7 @@ describe('evidence without JavaScript', () => {
 
 describe('receipt verification page', () => {
   it('when a receipt is pasted, then valid, altered and malformed receipts each get a clear answer', async () => {
-    const s = await vendorSession();
+    const s = await vendorSession(t);
     const p = await buildProceeding(t.deps);
     const id = await createViaPage(s, p.docket);
     const review = await s.agent.get(`/submissions/${id}/review`);

@@ -1,43 +1,18 @@
 // Vendor filing pages: new response, draft editor, review before filing, filing, withdrawal.
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { buildDocumentRow, buildProceeding, buildUser, tokenFor, type TestUser } from '../helpers/factories';
-import { signInBrowser } from '../helpers/session';
+import { createViaPage, hiddenValue, vendorSession } from '../helpers/pages';
+import { buildDocumentRow, buildProceeding, tokenFor } from '../helpers/factories';
 
 let t: TestApp;
 beforeAll(async () => { t = await startTestApp(); });
 afterAll(async () => { await t.close(); });
 
-type Agent = ReturnType<typeof request.agent>;
-interface Session { user: TestUser; agent: Agent; csrf: string }
-
-async function vendorSession(organizationId?: string): Promise<Session> {
-  const user = await buildUser(t.deps, organizationId ? { organizationId } : {});
-  const { agent, csrf } = await signInBrowser(t.app, user);
-  return { user, agent, csrf };
-}
-
-/** A hidden field's value on a page. */
-const hiddenValue = (html: string, name: string): string => {
-  const m = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
-  if (!m?.[1]) throw new Error(`no hidden ${name} on the page`);
-  return m[1];
-};
-
-const idFrom = (location: string): string => /\/submissions\/([0-9a-f-]{36})/.exec(location)![1]!;
-
-/** Creates a draft through the new-response page, as the browser form posts it. */
-async function createViaPage(s: Session, docket: string, form: Record<string, string> = {}): Promise<string> {
-  const res = await s.agent.post(`/proceedings/${docket}/submissions`).type('form')
-    .send({ _csrf: s.csrf, title: 'Response of Acme', summary: '', argument: '1. The notice cites no evidence about our products.', ...form });
-  expect(res.status).toBe(303);
-  return idFrom(res.headers['location']!);
-}
 
 
 describe('new response and the draft editor', () => {
   it('when a vendor fills the new-response form, then the draft has the fields as the API would store them and the editor opens', async () => {
-    const s = await vendorSession();
+    const s = await vendorSession(t);
     const p = await buildProceeding(t.deps, { responseSchema: null });
     const form = await s.agent.get(`/proceedings/${p.docket}/submissions/new`);
     expect(form.status).toBe(200);
@@ -59,7 +34,7 @@ describe('new response and the draft editor', () => {
   });
 
   it('when the title is empty, then the form comes back with 400, the error summary and the text as typed', async () => {
-    const s = await vendorSession();
+    const s = await vendorSession(t);
     const p = await buildProceeding(t.deps);
     const res = await s.agent.post(`/proceedings/${p.docket}/submissions`).type('form').send({ _csrf: s.csrf, title: '  ', argument: 'Keep <this> text' });
     expect(res.status).toBe(400);
@@ -70,7 +45,7 @@ describe('new response and the draft editor', () => {
   });
 
   it('when a draft is saved from a stale form, then 409 shows the conflict and keeps the other edit', async () => {
-    const s = await vendorSession();
+    const s = await vendorSession(t);
     const p = await buildProceeding(t.deps);
     const id = await createViaPage(s, p.docket);
     const page = await s.agent.get(`/submissions/${id}`);
@@ -93,7 +68,7 @@ describe('new response and the draft editor', () => {
 
 describe('review before filing', () => {
   it('when the draft breaks filing rules, then the review page lists each one, as filing would word it, and offers no filing button', async () => {
-    const s = await vendorSession();
+    const s = await vendorSession(t);
     const p = await buildProceeding(t.deps, { responseSchema: null });
     const id = await createViaPage(s, p.docket);
     await buildDocumentRow(t.deps, id, s.user.id, { confidential: true, label: 'Exhibit C' });
@@ -112,7 +87,7 @@ describe('review before filing', () => {
   });
 
   it('when the window closed and late responses are refused, then the review page says so with the deadline', async () => {
-    const s = await vendorSession();
+    const s = await vendorSession(t);
     const p = await buildProceeding(t.deps, { opensAt: new Date('2026-10-01T00:00:00Z'), closesAt: new Date('2026-11-01T03:59:00Z') });
     const id = await createViaPage(s, p.docket);
     const review = await s.agent.get(`/submissions/${id}/review`);
@@ -123,7 +98,7 @@ describe('review before filing', () => {
 
 describe('filing through the pages', () => {
   it('when the same review form is posted twice at once, then one filing, one tracking number, both land on the receipt', async () => {
-    const s = await vendorSession();
+    const s = await vendorSession(t);
     const p = await buildProceeding(t.deps);
     const id = await createViaPage(s, p.docket);
     const review = await s.agent.get(`/submissions/${id}/review`);
@@ -152,7 +127,7 @@ describe('filing through the pages', () => {
   });
 
   it('when the certification is not accepted, then 422 on the review page and nothing is filed', async () => {
-    const s = await vendorSession();
+    const s = await vendorSession(t);
     const p = await buildProceeding(t.deps);
     const id = await createViaPage(s, p.docket);
     const review = await s.agent.get(`/submissions/${id}/review`);
@@ -166,7 +141,7 @@ describe('filing through the pages', () => {
   });
 
   it('when a filed submission is withdrawn with a reason, then the view shows the withdrawal and the reason', async () => {
-    const s = await vendorSession();
+    const s = await vendorSession(t);
     const p = await buildProceeding(t.deps);
     const id = await createViaPage(s, p.docket);
     const review = await s.agent.get(`/submissions/${id}/review`);
