@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const demo = config.nodeEnv === 'production' ? undefined : await seedDemo(deps.db, config.dataDir);
 
   const mailer = createMailer(config, deps.logger);
-  const jobs = config.workerInProcess ? await startJobRunner({ pool: deps.pool, db: deps.db, mailer, logger: deps.logger }) : undefined;
+  const jobs = config.workerInProcess ? await startJobRunner({ pool: deps.pool, db: deps.db, mailer, logger: deps.logger, uploadsDir: config.uploadsDir }) : undefined;
 
   const server: Server = createApp(deps).listen(config.port);
   // Uploads are large but bounded: allow slow bodies, not slow headers (slowloris).

@@ -1,10 +1,11 @@
-import { Logger as WorkerLogger, run } from 'graphile-worker';
+import { Logger as WorkerLogger, parseCronItems, run, type Task } from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database';
 import type { Mailer } from '../notifications/mailer';
 import { SEND_MAIL_TASK } from '../notifications/outbox';
 import { sendMailTask } from '../notifications/outbox.worker';
+import { sweepUploads } from '../documents/sweep';
 
 /** What the job runner needs: the app pool (app role), kysely over it, the mailer and a logger. */
 export interface JobRunnerDeps {
@@ -12,6 +13,8 @@ export interface JobRunnerDeps {
   db: Db;
   mailer: Mailer;
   logger: Logger;
+  /** Where evidence files live; swept hourly for files no row refers to. */
+  uploadsDir: string;
   /** Jobs run at once (default 2); each holds up to two pool connections while it runs. */
   concurrency?: number;
 }
@@ -30,13 +33,14 @@ export async function startJobRunner(deps: JobRunnerDeps): Promise<JobRunner> {
   const logger = deps.logger.child({ component: 'jobs' });
   const runner = await run({
     pgPool: deps.pool,
-    taskList: { [SEND_MAIL_TASK]: sendMailTask({ db: deps.db, mailer: deps.mailer, logger }) },
+    taskList: { [SEND_MAIL_TASK]: sendMailTask({ db: deps.db, mailer: deps.mailer, logger }), [SWEEP_TASK]: sweepTask(deps, logger) },
     concurrency: deps.concurrency ?? 2,
     // New jobs arrive by LISTEN/NOTIFY; polling catches retries whose backoff has run out.
     pollInterval: 1000,
     noHandleSignals: true,
-    // No cron: without this graphile-worker would read a `crontab` file from the working directory.
-    parsedCronItems: [],
+    // Cron from code, never from a `crontab` file in the working directory. graphile-worker runs
+    // each slot once across all worker processes.
+    parsedCronItems: parseCronItems([{ task: SWEEP_TASK, match: '17 * * * *', identifier: SWEEP_TASK }]),
     logger: workerLogger(logger),
   });
   let active = true;
@@ -54,6 +58,17 @@ export async function startJobRunner(deps: JobRunnerDeps): Promise<JobRunner> {
       active = false;
       await runner.stop();
     },
+  };
+}
+
+export const SWEEP_TASK = 'sweep_uploads';
+/** Files younger than this are never swept: an upload may still be writing or committing them. */
+const SWEEP_MIN_AGE_MS = 60 * 60 * 1000;
+
+function sweepTask(deps: JobRunnerDeps, logger: Logger): Task {
+  return async () => {
+    const report = await sweepUploads(deps.db, deps.uploadsDir, { olderThanMs: SWEEP_MIN_AGE_MS });
+    logger.info({ report }, 'upload sweep finished');
   };
 }
 

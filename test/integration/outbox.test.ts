@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { startJobRunner, type JobRunner } from '../../server/jobs/runner';
+import { SWEEP_TASK, startJobRunner, type JobRunner } from '../../server/jobs/runner';
 import { createLogger } from '../../server/logger';
 import { createMailer, type Mailer } from '../../server/notifications/mailer';
 import { enqueueMail, SEND_MAIL_TASK, type OutgoingMail } from '../../server/notifications/outbox';
@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 async function startRunner(mailer: Mailer = createMailer(t.deps.config, t.deps.logger)): Promise<void> {
-  const runner = await startJobRunner({ pool: t.deps.pool, db: t.deps.db, mailer, logger: t.deps.logger });
+  const runner = await startJobRunner({ pool: t.deps.pool, db: t.deps.db, mailer, logger: t.deps.logger, uploadsDir: t.deps.config.uploadsDir });
   running.push({ runner, mailer });
 }
 
@@ -179,5 +179,20 @@ describe('mail outbox', () => {
       expect(message?.bcc).toBeUndefined();
       expect(message?.headerLines.filter((h) => h.key === 'bcc')).toHaveLength(0);
     }
+  });
+});
+
+describe('scheduled jobs', () => {
+  it('when the runner starts, then the hourly upload sweep is registered with the queue', async () => {
+    await startRunner();
+    const deadline = Date.now() + 5000;
+    let known: string[] = [];
+    while (Date.now() < deadline) {
+      const { rows } = await sql<{ identifier: string }>`SELECT identifier FROM graphile_worker._private_known_crontabs`.execute(t.deps.db);
+      known = rows.map((r) => r.identifier);
+      if (known.includes(SWEEP_TASK)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(known).toContain(SWEEP_TASK);
   });
 });
