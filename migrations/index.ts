@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-28T0300_foundation';
 import * as submissions from './2026-11-28T0400_submissions';
+import * as storageKeyIndexes from './2026-11-28T0500_storage_key_indexes';
 
 /**
  * Every migration, by its frozen name. Listed statically (not read from disk) so the same code runs
@@ -9,4 +10,5 @@ import * as submissions from './2026-11-28T0400_submissions';
 export const migrations: Record<string, Migration> = {
   '2026-11-28T0300_foundation': foundation,
   '2026-11-28T0400_submissions': submissions,
+  '2026-11-28T0500_storage_key_indexes': storageKeyIndexes,
 };

@@ -42,5 +42,9 @@ export const noticeFieldsSchema: JSONSchemaType<NoticeFields> = {
 /** The text fields each form may carry (multer's field-count limit is the length of these lists). */
 export const EVIDENCE_FIELD_NAMES = ['label', 'description', 'confidential', 'publicVersionOf', '_csrf'] as const;
 export const NOTICE_FIELD_NAMES = ['title', '_csrf'] as const;
-export const parseEvidenceFields = parser(evidenceFieldsSchema);
-export const parseNoticeFields = parser(noticeFieldsSchema);
+/** An HTML form sends every field, filled or not: in a multipart upload an empty value means "not given". */
+const withoutEmpty = (fields: Record<string, unknown>) => Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== ''));
+const evidence = parser(evidenceFieldsSchema);
+const notice = parser(noticeFieldsSchema);
+export const parseEvidenceFields = (fields: Record<string, unknown>): EvidenceFields => evidence(withoutEmpty(fields));
+export const parseNoticeFields = (fields: Record<string, unknown>): NoticeFields => notice(withoutEmpty(fields));

@@ -2,14 +2,14 @@ import { sql, type Transaction } from 'kysely';
 import type { Database, DbOrTrx, ProceedingLimits } from '../db/database';
 import type { AppError } from '../http/errors';
 import { fileTooLarge, quotaExceeded, tooManyFiles, totalTooLarge } from './upload-errors';
+// Used when a proceeding's stored limits lack a value (the proceedings API normally fills them).
+import { DEFAULT_LIMITS } from '../proceedings/proceedings.schemas';
 
 const GiB = 1024 * 1024 * 1024;
 
 /** Storage one organization may hold across all its drafts and filings (per document row, identical files included). */
 export const ORG_QUOTA_BYTES = 5 * GiB;
 
-/** Used when a proceeding's stored limits lack a value (the proceedings API normally fills them). */
-export const DEFAULT_LIMITS: ProceedingLimits = { maxFileBytes: 100 * 1024 * 1024, maxFiles: 50, maxTotalBytes: GiB };
 
 /** The largest file this upload may carry, and the refusal to give when it is larger. */
 export interface Budget { limit: number; tooLarge: () => AppError }

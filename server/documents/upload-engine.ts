@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs';
+import { createWriteStream, open } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
 import multer, { type StorageEngine } from 'multer';
-import { BlockFileWriter } from './block-writer';
 import { ContentInspector, claimFromName } from './content-inspector';
 import type { ContentStore, Placement } from './content-store';
 import { sanitizeFilename } from './filename';
@@ -29,7 +28,6 @@ export interface EngineOptions {
 }
 
 type MulterFile = Express.Multer.File & { stored?: StoredUpload };
-
 
 /**
  * multer 2 storage engine for evidence: one pass over the bytes feeds the SHA-256, the size count,
@@ -77,7 +75,7 @@ async function receive(opts: EngineOptions, clientName: string, source: Readable
   let size = 0;
   const temp = await opts.store.newTempPath();
   // Opened before streaming, so a failure can never race an open still in progress and leave the file behind.
-  const out = new BlockFileWriter(await openExclusive(temp));
+  const out = createWriteStream(temp, { fd: await openExclusive(temp), flush: true });
   const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
   // A listener rather than a Transform stage (one stream hop less per chunk). It is attached in the
   // same tick as the pipe: a 'data' listener starts the flow, and chunks must not pass unwritten.
@@ -92,7 +90,7 @@ async function receive(opts: EngineOptions, clientName: string, source: Readable
     }
   });
   try {
-    // The writer fsyncs the file before it reports the end of the stream.
+    // flush: the file is fsynced before close, and pipeline resolves only after close.
     await pipeline(source, out);
     // busboy stops a file at the size limit and ends it quietly, marking it truncated.
     if ((source as Readable & { truncated?: boolean }).truncated) throw new multer.MulterError('LIMIT_FILE_SIZE', 'file');

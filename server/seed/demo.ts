@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Db, Role } from '../db/database';
 import { SYSTEM_CONTEXT, recordAudit } from '../audit/audit.service';
 import { createUserDirect } from '../accounts/users.service';
+import { DEFAULT_LIMITS } from '../proceedings/proceedings.schemas';
 
 export const DEMO_DOCKET = 'DHS-2017-0037';
 
@@ -43,7 +44,7 @@ export async function seedDemo(db: Db, dataDir: string): Promise<{ created: bool
       time_zone: 'America/New_York',
       late_policy: 'reject',
       response_schema: null,
-      limits: JSON.stringify({ maxFileBytes: 100 * 1024 * 1024, maxFiles: 50, maxTotalBytes: 1024 * 1024 * 1024 }),
+      limits: JSON.stringify(DEFAULT_LIMITS),
     }).returning('id').executeTakeFirstOrThrow();
     await recordAudit(trx, SYSTEM_CONTEXT, { action: 'proceeding.created', subjectType: 'proceeding', subjectId: proceeding.id, data: { docket: DEMO_DOCKET, seed: 'demo' } });
     return row.id;

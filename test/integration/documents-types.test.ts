@@ -105,6 +105,12 @@ describe('malformed forms', () => {
     expect(tempFiles(uploads)).toEqual([]);
   });
 
+  it('when a plain HTML form sends its optional fields empty, then they count as not given', async () => {
+    const res = await uploadTo(t.app, token, draftId, 'form.pdf', pdf('/EmptyFields 1'), { label: '', description: '', publicVersionOf: '', confidential: '' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ label: expect.stringMatching(/^Exhibit \d+$/), description: '', confidential: false, publicVersionOf: null });
+  });
+
   it('when the body is JSON rather than multipart, then 415 multipart_required', async () => {
     const res = await request(t.app).post(url()).set('Authorization', `Bearer ${token}`).send({ file: 'x' });
     expect([res.status, res.body.error.code]).toEqual([415, 'multipart_required']);
