@@ -30,3 +30,10 @@ export async function createViaPage(s: PageSession, docket: string, form: Record
   expect(res.status).toBe(303);
   return idFrom(res.headers['location']!);
 }
+
+/** Opens the review page and files from it (accepting and signing), as a person would. */
+export async function fileViaPages(s: PageSession, id: string, signature = 'Jane Q. Filer'): Promise<request.Response> {
+  const review = await s.agent.get(`/submissions/${id}/review`);
+  return s.agent.post(`/submissions/${id}/submit`).type('form')
+    .send({ _csrf: s.csrf, idempotencyKey: hiddenValue(review.text, 'idempotencyKey'), accept: 'yes', signature });
+}

@@ -1,7 +1,7 @@
 // Access rules, the no-JavaScript evidence form and receipt verification, as pages.
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { createViaPage, hiddenValue, vendorSession } from '../helpers/pages';
+import { createViaPage, fileViaPages, vendorSession } from '../helpers/pages';
 import { buildProceeding, buildUser } from '../helpers/factories';
 import { csrfFrom, signInBrowser } from '../helpers/session';
 
@@ -18,9 +18,7 @@ describe('access', () => {
     const intruder = await vendorSession(t);
     const p = await buildProceeding(t.deps);
     const id = await createViaPage(owner, p.docket);
-    const review = await owner.agent.get(`/submissions/${id}/review`);
-    await owner.agent.post(`/submissions/${id}/submit`).type('form')
-      .send({ _csrf: owner.csrf, idempotencyKey: hiddenValue(review.text, 'idempotencyKey'), accept: 'yes', signature: 'Owner' });
+    await fileViaPages(owner, id, 'Owner');
 
     expect((await intruder.agent.get(`/submissions/${id}/receipt`)).status).toBe(404);
     expect((await intruder.agent.get(`/submissions/${id}`)).status).toBe(404);
@@ -87,9 +85,7 @@ describe('receipt verification page', () => {
     const s = await vendorSession(t);
     const p = await buildProceeding(t.deps);
     const id = await createViaPage(s, p.docket);
-    const review = await s.agent.get(`/submissions/${id}/review`);
-    await s.agent.post(`/submissions/${id}/submit`).type('form')
-      .send({ _csrf: s.csrf, idempotencyKey: hiddenValue(review.text, 'idempotencyKey'), accept: 'yes', signature: 'Jane Q. Filer' });
+    await fileViaPages(s, id);
     const receipt = (await s.agent.get(`/api/v1/submissions/${id}/receipt`)).body as { payload: Record<string, unknown> };
 
     const visitor = request.agent(t.app);

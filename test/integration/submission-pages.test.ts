@@ -1,7 +1,7 @@
 // Vendor filing pages: new response, draft editor, review before filing, filing, withdrawal.
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { createViaPage, hiddenValue, vendorSession } from '../helpers/pages';
+import { createViaPage, fileViaPages, hiddenValue, vendorSession } from '../helpers/pages';
 import { buildDocumentRow, buildProceeding, tokenFor } from '../helpers/factories';
 
 let t: TestApp;
@@ -144,9 +144,7 @@ describe('filing through the pages', () => {
     const s = await vendorSession(t);
     const p = await buildProceeding(t.deps);
     const id = await createViaPage(s, p.docket);
-    const review = await s.agent.get(`/submissions/${id}/review`);
-    await s.agent.post(`/submissions/${id}/submit`).type('form')
-      .send({ _csrf: s.csrf, idempotencyKey: hiddenValue(review.text, 'idempotencyKey'), accept: 'yes', signature: 'Jane Q. Filer' });
+    await fileViaPages(s, id);
     const view = await s.agent.get(`/submissions/${id}`);
     expect(view.text).toContain('Withdraw this submission');
 
