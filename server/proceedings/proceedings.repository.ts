@@ -44,3 +44,15 @@ export async function listNoticeDocuments(db: DbOrTrx, proceedingIds: readonly s
 }
 
 export type NoticeDocumentRow = Awaited<ReturnType<typeof listNoticeDocuments>>[number];
+
+/**
+ * Proceedings a vendor can respond to now: the window is open, or it has closed but late
+ * responses are still accepted (flagged). Soonest deadline first, so the urgent one leads.
+ */
+export function listAcceptingProceedings(db: DbOrTrx, now: Date, limit = 50) {
+  return db.selectFrom('proceedings')
+    .select(['id', 'docket', 'title', 'opens_at', 'closes_at', 'time_zone', 'late_policy', 'response_schema'])
+    .where('opens_at', '<=', now)
+    .where((eb) => eb.or([eb('closes_at', '>', now), eb('late_policy', '=', 'accept_flagged')]))
+    .orderBy('closes_at').orderBy('docket').limit(limit).execute();
+}

@@ -15,7 +15,7 @@ import { draftTextFromForm, fieldsFromForm, formString, responseFormFields, vers
 import { KIND_LABELS, STATUS_LABELS, formatUtc } from './submission.display';
 import { proceedingModel } from './submission.page-model';
 import { isEditable, pageLoader, refusalToShow, renderEditor, renderView, type RenderOptions } from './submission.pages-render';
-import { listOpenProceedings } from './open-proceedings.repository';
+import { listAcceptingProceedings } from '../proceedings/proceedings.repository';
 import { filingPages } from './filing.pages';
 import { evidencePages } from './evidence.pages';
 
@@ -87,7 +87,7 @@ export function submissionPages(deps: Deps): Router {
     }));
     const next = page.nextCursor ? `/submissions?${new URLSearchParams({ ...(query as Record<string, string>), cursor: page.nextCursor })}` : null;
     const now = new Date();
-    const open = actor.role === 'vendor' ? (await listOpenProceedings(deps.db, now)).map((p) => proceedingModel(p, now)) : [];
+    const open = actor.role === 'vendor' ? (await listAcceptingProceedings(deps.db, now)).map((p) => proceedingModel(p, now)) : [];
     res.render('submissions/index', { title: actor.role === 'vendor' ? 'Your submissions' : 'All submissions', isVendor: actor.role === 'vendor', items, next, open });
   });
 
