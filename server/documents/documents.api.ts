@@ -10,7 +10,7 @@ import { assertDraft } from '../submissions/submission.transitions';
 import { visibleSubmission } from '../submissions/drafts.service';
 import { documentJson } from '../submissions/submission.view';
 import { ContentStore } from './content-store';
-import { EVIDENCE_FIELD_NAMES, NOTICE_FIELD_NAMES } from './documents.schemas';
+import { EVIDENCE_FIELD_NAMES, NOTICE_FIELD_NAMES, evidenceFieldsSchema, noticeFieldsSchema } from './documents.schemas';
 import { addDocument, deleteDocument, discardStored, visibleDocument } from './documents.service';
 import { sendStoredFile } from './download';
 import { NOTICE_MAX_BYTES, addNotice, proceedingId, publicNotice, publicNotices } from './notices.service';
@@ -30,7 +30,15 @@ export function documentsApi(deps: Deps): Router {
   const store = new ContentStore(deps.config.uploadsDir);
   const discard = (stored: Parameters<typeof discardStored>[2]) => discardStored(deps.db, store, stored);
 
-  /** The caller's own draft, or the audited 404 / the 409 for a filed one. */
+  /** A multipart form for the OpenAPI document: the validated text fields plus the file itself. */
+const withFile = (fields: object) => ({
+  type: 'object', required: ['file'],
+  properties: { ...(fields as { properties?: object }).properties, file: { type: 'string', format: 'binary' } },
+});
+const EVIDENCE_FORM = withFile(evidenceFieldsSchema);
+const NOTICE_FORM = withFile(noticeFieldsSchema);
+
+/** The caller's own draft, or the audited 404 / the 409 for a filed one. */
   const ownDraft = async (req: Request) => {
     const id = uuidParam(req.params['id'], 'submission');
     const sub = await visibleSubmission(deps.db, req.actor!, id, (s) => hideFromActor(req, s));
@@ -39,7 +47,7 @@ export function documentsApi(deps: Deps): Router {
     return sub;
   };
 
-  describe({ method: 'post', path: '/submissions/:id/documents', tag: TAG, roles: ['vendor'], response: { status: 201 },
+  describe({ method: 'post', path: '/submissions/:id/documents', tag: TAG, roles: ['vendor'], response: { status: 201 }, multipartBody: EVIDENCE_FORM,
     summary: 'Attach a document to a draft (multipart/form-data: file, label?, description?, confidential?, publicVersionOf?).' });
   router.post('/submissions/:id/documents', requireSignIn, async (req, res) => {
     const sub = await ownDraft(req);
@@ -69,7 +77,7 @@ export function documentsApi(deps: Deps): Router {
     });
   });
 
-  describe({ method: 'post', path: '/proceedings/:docket/notice-documents', tag: TAG, roles: ['admin'], response: { status: 201 },
+  describe({ method: 'post', path: '/proceedings/:docket/notice-documents', tag: TAG, roles: ['admin'], response: { status: 201 }, multipartBody: NOTICE_FORM,
     summary: 'Add a document to the public notice package (multipart/form-data: file, title?).' });
   router.post('/proceedings/:docket/notice-documents', requirePermission('proceeding.update'), async (req, res) => {
     const docket = String(req.params['docket']);

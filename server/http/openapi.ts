@@ -10,6 +10,8 @@ export interface OperationDoc {
   /** Roles allowed; omitted means public. */
   roles?: readonly string[];
   requestBody?: object;
+  /** Form fields of a multipart/form-data upload (files as `{type: 'string', format: 'binary'}`). */
+  multipartBody?: object;
   response?: { status: number; schema?: object; description?: string };
 }
 
@@ -44,6 +46,7 @@ export function openApiDocument(serverUrl: string): object {
       ...(op.roles ? { security: [{ bearer: [] }, { session: [] }], 'x-roles': op.roles } : { security: [] }),
       ...(params.length ? { parameters: params } : {}),
       ...(op.requestBody ? { requestBody: { required: true, content: { 'application/json': { schema: op.requestBody } } } } : {}),
+      ...(op.multipartBody ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: op.multipartBody } } } } : {}),
       responses: {
         [ok.status]: { description: ok.description ?? 'Success', ...(ok.schema ? { content: { 'application/json': { schema: ok.schema } } } : {}) },
         default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },

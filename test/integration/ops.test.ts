@@ -65,5 +65,9 @@ describe('operations endpoints', () => {
     expect(res.body.openapi).toBe('3.1.0');
     expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/auth/tokens', '/me', '/users', '/audit', '/audit/verify']));
     expect(res.body.paths['/auth/tokens'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
+    const upload = res.body.paths['/submissions/{id}/documents'].post.requestBody.content['multipart/form-data'].schema;
+    expect(upload.required).toEqual(['file']);
+    expect(upload.properties.file).toEqual({ type: 'string', format: 'binary' });
+    expect(upload.properties.confidential.enum).toEqual(['true', 'false']);
   });
 });
