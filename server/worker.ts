@@ -17,6 +17,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown());
   process.on('SIGINT', () => void shutdown());
+  await jobs.done.catch(async () => {
+    // Nothing left to do in this process: exit non-zero so the supervisor starts a fresh one.
+    await mailer.close();
+    await runtime.close();
+    process.exit(1);
+  });
 }
 
 main().catch((err: unknown) => {

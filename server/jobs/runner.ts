@@ -22,6 +22,8 @@ export interface JobRunnerDeps {
 /** A running job runner; `stop` lets running jobs finish, then releases its connections. */
 export interface JobRunner {
   stop(): Promise<void>;
+  /** Settles when the runner ends: resolves after stop(), rejects if it died of a fatal error. */
+  done: Promise<void>;
 }
 
 /**
@@ -44,15 +46,19 @@ export async function startJobRunner(deps: JobRunnerDeps): Promise<JobRunner> {
     logger: workerLogger(logger),
   });
   let active = true;
-  // A rejection nobody awaits would crash the process; the runner rejects only on a fatal error.
-  runner.promise.then(
+  const done = runner.promise.then(
     () => { active = false; },
     (err: unknown) => {
       active = false;
       logger.error({ err }, 'job runner stopped after a fatal error; mail stays queued in the outbox');
+      throw err;
     },
   );
+  // The web process only logs a dead runner (requests still work, mail waits in the outbox);
+  // worker.ts awaits `done` and exits so its supervisor restarts it.
+  done.catch(() => {});
   return {
+    done,
     async stop() {
       if (!active) return;
       active = false;

@@ -4,7 +4,10 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { createTestDatabase } from '../helpers/database';
+import { createDb } from '../../server/db/pool';
+import { enqueueMail } from '../../server/notifications/outbox';
 
 const ROOT = path.join(__dirname, '..', '..');
 const freePort = () => new Promise<number>((resolve) => {
@@ -62,6 +65,35 @@ describe('the portal process', () => {
       await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
     } finally {
       child.kill('SIGKILL');
+      await db.drop();
+    }
+  }, 40_000);
+
+  it('when the worker runs as its own process, then it sends queued mail and stops cleanly on SIGTERM', async () => {
+    const db = await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    const child = spawn(process.execPath, ['-r', './test/helpers/ts-register.js', 'server/worker.ts'], {
+      cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url, NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'vrp-wrk-')), SESSION_SECRET: 'x'.repeat(40) },
+    });
+    let out = '';
+    child.stdout.on('data', (c) => { out += String(c); });
+    try {
+      const kysely = createDb(pool);
+      await kysely.transaction().execute((trx) => enqueueMail(trx, { to: 'vendor@example.test', subject: 'Receipt T-000001', text: 'Filed.' }, 'portal.test'));
+      const deadline = Date.now() + 25_000;
+      let status = 'pending';
+      while (status !== 'sent' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        status = (await pool.query(`SELECT status FROM outbox WHERE to_address = 'vendor@example.test'`)).rows[0]?.status as string;
+      }
+      expect(status).toBe('sent');
+      expect(out).toContain('Receipt T-000001');
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await pool.end();
       await db.drop();
     }
   }, 40_000);
