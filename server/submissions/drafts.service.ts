@@ -5,6 +5,7 @@ import { canActForOrganization, canSeeSubmission } from '../access/submission.po
 import { recordAudit, type AuditContext } from '../audit/audit.service';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../http/errors';
 import { assertDraft, assertMove } from './submission.transitions';
+import { windowCheck } from './filing.check';
 import { findSubmission, insertDraft, type SubmissionRow } from './submissions.repository';
 
 export interface DraftInput { kind?: SubmissionKind; parentId?: string; title: string; summary?: string; argument?: string; fields?: Record<string, unknown> }
@@ -14,9 +15,13 @@ export type DraftPatch = Partial<Pick<DraftInput, 'title' | 'summary' | 'argumen
 export async function createDraft(db: Db, ctx: AuditContext, actor: Actor, docket: string, input: DraftInput): Promise<string> {
   if (actor.role !== 'vendor' || !actor.organizationId) throw forbidden('Only members of a vendor organization prepare responses.');
   const organizationId = actor.organizationId;
-  const proceeding = await db.selectFrom('proceedings').select(['id']).where('docket', '=', docket).executeTakeFirst();
+  const proceeding = await db.selectFrom('proceedings').selectAll().where('docket', '=', docket).executeTakeFirst();
   if (!proceeding) throw notFound('proceeding');
   const kind = input.kind ?? 'response';
+  // A draft that could never be filed helps nobody: refuse it when the window rules out filing
+  // (preparing one before the window opens is fine).
+  const window = windowCheck({ kind }, proceeding, new Date());
+  if (window.problem && window.problem.code !== 'window_not_open') throw window.problem;
   if (kind === 'reply_to_request') {
     throw unprocessable('no_information_request', 'There is no pending information request to reply to in this proceeding.');
   }

@@ -88,8 +88,10 @@ describe('review before filing', () => {
 
   it('when the window closed and late responses are refused, then the review page says so with the deadline', async () => {
     const s = await vendorSession(t);
-    const p = await buildProceeding(t.deps, { opensAt: new Date('2026-10-01T00:00:00Z'), closesAt: new Date('2026-11-01T03:59:00Z') });
+    const p = await buildProceeding(t.deps);
     const id = await createViaPage(s, p.docket);
+    await t.deps.db.updateTable('proceedings').set({ opens_at: new Date('2026-10-01T00:00:00Z'), closes_at: new Date('2026-11-01T03:59:00Z') })
+      .where('id', '=', p.id).execute();
     const review = await s.agent.get(`/submissions/${id}/review`);
     expect(review.text).toContain('deadline_passed');
     expect(review.text).toContain('2026-11-01T03:59:00Z');

@@ -40,6 +40,15 @@ describe('drafts', () => {
     expect(stale.body.error.code).toBe('version_conflict');
   });
 
+  it('when the window has closed and late responses are refused, then no draft can be started (422 deadline_passed)', async () => {
+    const p = await buildProceeding(t.deps, { opensAt: new Date('2026-10-01T00:00:00Z'), closesAt: new Date('2026-11-01T03:59:00Z') });
+    const res = await auth(request(t.app).post(`/api/v1/proceedings/${p.docket}/submissions`)).send({ title: 'Too late' });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('deadline_passed');
+    const upcoming = await buildProceeding(t.deps, { opensAt: new Date(Date.now() + 86_400_000), closesAt: new Date(Date.now() + 2 * 86_400_000) });
+    expect((await auth(request(t.app).post(`/api/v1/proceedings/${upcoming.docket}/submissions`)).send({ title: 'Early' })).status).toBe(201);
+  });
+
   it('when a draft body carries an unknown field, then 400 and nothing is created', async () => {
     const p = await buildProceeding(t.deps);
     const res = await auth(request(t.app).post(`/api/v1/proceedings/${p.docket}/submissions`)).send({ title: 'x', status: 'decided' });
@@ -106,8 +115,11 @@ describe('filing', () => {
   });
 
   it('when the deadline has passed and late filings are refused, then 422 names the deadline in both zones', async () => {
-    const p = await buildProceeding(t.deps, { opensAt: new Date('2026-10-01T00:00:00Z'), closesAt: new Date('2026-11-01T03:59:00Z') });
+    const p = await buildProceeding(t.deps);
     const d = await draft(p.docket);
+    // The draft was started in time; the window then closed before it was filed.
+    await t.deps.db.updateTable('proceedings').set({ opens_at: new Date('2026-10-01T00:00:00Z'), closes_at: new Date('2026-11-01T03:59:00Z') })
+      .where('id', '=', p.id).execute();
     const res = await submit(d.id);
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('deadline_passed');
