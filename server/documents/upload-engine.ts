@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, open } from 'node:fs';
+import { open } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import type { Request } from 'express';
 import multer, { type StorageEngine } from 'multer';
 import { ContentInspector, claimFromName } from './content-inspector';
+import { FdWriter } from './fd-writer';
 import type { ContentStore, Placement } from './content-store';
 import { sanitizeFilename } from './filename';
 
@@ -75,32 +76,32 @@ async function receive(opts: EngineOptions, clientName: string, source: Readable
   let size = 0;
   const temp = await opts.store.newTempPath();
   // Opened before streaming, so a failure can never race an open still in progress and leave the file behind.
-  const out = createWriteStream(temp, { fd: await openExclusive(temp), flush: true });
-  const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
-  // A listener rather than a Transform stage (one stream hop less per chunk). It is attached in the
-  // same tick as the pipe: a 'data' listener starts the flow, and chunks must not pass unwritten.
+  const out = new FdWriter(await openExclusive(temp), source);
+  // One listener does everything per chunk (no stream hop): it is attached after the open, and
+  // attaching it starts the flow.
   source.on('data', (chunk: Buffer) => {
     size += chunk.length;
     try {
       if (size > opts.limit) throw new multer.MulterError('LIMIT_FILE_SIZE', 'file');
       inspector.push(chunk);
       hash.update(chunk);
+      out.write(chunk);
     } catch (err) {
       source.destroy(err as Error);
     }
   });
   try {
-    // flush: the file is fsynced before close, and pipeline resolves only after close.
-    await pipeline(source, out);
+    // Rejects on an error or a premature close (an aborted request) as well as a write failure.
+    await Promise.race([finished(source), out.failed]);
     // busboy stops a file at the size limit and ends it quietly, marking it truncated.
     if ((source as Readable & { truncated?: boolean }).truncated) throw new multer.MulterError('LIMIT_FILE_SIZE', 'file');
+    await out.end(); // every byte written, fsynced, closed
     const inspection = inspector.finish();
     const sha256 = hash.digest('hex');
     const placement = await opts.store.place(temp, sha256);
     return { originalName, size, sha256, mediaType: inspection.mediaType, flags: inspection.flags, placement };
   } catch (err) {
-    out.destroy();
-    await closed;
+    await out.abort();
     await opts.store.dropTemp(temp);
     throw err;
   }
