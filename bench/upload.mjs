@@ -11,7 +11,7 @@
 // child process that samples its own RSS during each upload. MB = 10^6 bytes.
 import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 import { execFileSync, fork } from 'node:child_process';
-import { chmodSync, closeSync, createReadStream, existsSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, createReadStream, existsSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,8 +42,17 @@ function generate(file) {
   return hash.digest('hex');
 }
 
-function startServer(mode, workDir) {
-  const child = fork(path.join(HERE, 'upload-server.mjs'), [mode, workDir, String(SIZE), String(RUNS)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** The node flags `npm start` runs the portal with (package.json is their one home), so the benchmark measures the same process. */
+function startFlags() {
+  const start = JSON.parse(readFileSync(path.join(HERE, '..', 'package.json'), 'utf8')).scripts.start;
+  const match = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/server\/main\.js/.exec(start);
+  if (!match) throw new Error(`cannot find "node ... dist/server/main.js" in the start script: ${start}`);
+  // BENCH_NODE_FLAGS adds diagnostics to both servers, e.g. "--trace-gc" or "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  return [...match[1].trim().split(/\s+/), ...(process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/)].filter(Boolean);
+}
+
+function startServer(mode, workDir, execArgv = []) {
+  const child = fork(path.join(HERE, 'upload-server.mjs'), [mode, workDir, String(SIZE), String(RUNS)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = (type) => new Promise((resolve, reject) => {
     const onMessage = (m) => { if (m.type === type) { child.off('message', onMessage); resolve(m); } };
     child.on('message', onMessage);
@@ -131,8 +140,10 @@ async function main() {
   try {
     process.stdout.write(`Generating ${(SIZE / MiB).toFixed(0)} MiB of random data (PDF header) in ${workDir} ...\n`);
     const expected = generate(file);
-    const floor = startServer('floor', workDir);
-    const portal = startServer('portal', workDir);
+    // Both servers run with the flags `npm start` uses: the floor gets every advantage the portal has.
+    const portalFlags = startFlags();
+    const floor = startServer('floor', workDir, portalFlags);
+    const portal = startServer('portal', workDir, portalFlags);
     servers.push(floor, portal);
     const [f, p] = await Promise.all([floor.ready, portal.ready]);
     const token = (await request(p.port, 'POST', '/api/v1/auth/tokens', {}, { email: p.email, password: p.password })).json.token;
@@ -163,7 +174,7 @@ async function main() {
       process.stdout.write(`run ${i + 1}: floor ${line(a)}   portal ${line(b)}   ratio ${(mbps(b) / mbps(a)).toFixed(3)}   `
         + `raw disk ${mbps(results.disk[i]).toFixed(1)} MB/s, raw SHA-256 ${mbps(results.hashing[i]).toFixed(1)} MB/s\n`);
     }
-    report(results, p.embedded);
+    report(results, p.embedded, portalFlags);
   } finally {
     for (const s of servers) {
       if (!s.child.connected) continue;
@@ -174,14 +185,14 @@ async function main() {
   }
 }
 
-function report(results, embedded) {
+function report(results, embedded, portalFlags) {
   const floor = median(results.floor.map(mbps));
   const portal = median(results.portal.map(mbps));
   // Each run's pair shares the disk's state of the moment; the median of their ratios is the steadier figure.
   const paired = results.portal.map((r, i) => mbps(r) / mbps(results.floor[i]));
   const growth = Math.max(...results.portal.map((r) => r.rssGrowthMiB));
   const summary = {
-    bytes: SIZE, runs: RUNS, floorFsync: process.env.BENCH_FLOOR_FSYNC === '1', database: embedded ? 'embedded PostgreSQL' : 'BENCH_DATABASE_URL/TEST_DATABASE_URL', node: process.version, cpus: os.cpus().length,
+    bytes: SIZE, runs: RUNS, floorFsync: process.env.BENCH_FLOOR_FSYNC === '1', database: embedded ? 'embedded PostgreSQL' : 'BENCH_DATABASE_URL/TEST_DATABASE_URL', node: process.version, nodeFlags: portalFlags.join(' '), cpus: os.cpus().length,
     rawDiskMedianMBps: +median(results.disk.map(mbps)).toFixed(1), rawSha256MedianMBps: +median(results.hashing.map(mbps)).toFixed(1),
     floorMedianMBps: +floor.toFixed(1), portalMedianMBps: +portal.toFixed(1), ratio: +(portal / floor).toFixed(3),
     pairedRatioMedian: +median(paired).toFixed(3), pairedRatioMin: +Math.min(...paired).toFixed(3), pairedRatioMax: +Math.max(...paired).toFixed(3),
