@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as foundation from './2026-11-28T0300_foundation';
 import * as submissions from './2026-11-28T0400_submissions';
 import * as storageKeyIndexes from './2026-11-28T0500_storage_key_indexes';
+import * as informationRequests from './2026-11-28T0600_information_requests';
 
 /**
  * Every migration, by its frozen name. Listed statically (not read from disk) so the same code runs
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0300_foundation': foundation,
   '2026-11-28T0400_submissions': submissions,
   '2026-11-28T0500_storage_key_indexes': storageKeyIndexes,
+  '2026-11-28T0600_information_requests': informationRequests,
 };

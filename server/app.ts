@@ -15,6 +15,7 @@ import { accountPages } from './accounts/auth.pages';
 import { auditApi } from './audit/audit.api';
 import { submissionsApi } from './submissions/submissions.api';
 import { receiptsApi } from './receipts/receipts.api';
+import { informationRequestsApi } from './review/information-requests.api';
 import { documentsApi } from './documents/documents.api';
 import { proceedingsApi } from './proceedings/proceedings.api';
 import { registrationApi } from './accounts/registration.api';
@@ -71,6 +72,7 @@ export function createApp(deps: Deps): Express {
   api.use(submissionsApi(deps));
   api.use(documentsApi(deps));
   api.use(receiptsApi(deps));
+  api.use(informationRequestsApi(deps));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.config.publicUrl));
   });

@@ -14,6 +14,7 @@ export const PERMISSIONS = {
   'audit.read': ['legal'],
   'audit.verify': ['legal', 'admin'],
   'submission.review': ['reviewer', 'supervisor'],
+  'information_request.create': ['reviewer', 'supervisor'],
   'disposition.approve': ['supervisor'],
   'export.create': ['legal'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -206,7 +206,19 @@ export interface IdempotencyKeyTable {
   created_at: CreatedAt;
 }
 
+export interface InformationRequestTable {
+  id: Generated<string>;
+  submission_id: string;
+  question: string;
+  due_at: Date;
+  created_by: string;
+  created_at: CreatedAt;
+  answered_by: string | null;
+  answered_at: Date | null;
+}
+
 export interface Database {
+  information_requests: InformationRequestTable;
   notice_documents: NoticeDocumentTable;
   submissions: SubmissionTable;
   documents: DocumentTable;

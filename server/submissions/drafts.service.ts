@@ -7,6 +7,7 @@ import { AppError, conflict, forbidden, notFound, unprocessable } from '../http/
 import { assertDraft, assertMove } from './submission.transitions';
 import { windowCheck } from './filing.check';
 import { findSubmission, insertDraft, type SubmissionRow } from './submissions.repository';
+import { openRequests } from '../review/information-requests.repository';
 
 export interface DraftInput { kind?: SubmissionKind; parentId?: string; title: string; summary?: string; argument?: string; fields?: Record<string, unknown> }
 export type DraftPatch = Partial<Pick<DraftInput, 'title' | 'summary' | 'argument' | 'fields'>>;
@@ -18,23 +19,14 @@ export async function createDraft(db: Db, ctx: AuditContext, actor: Actor, docke
   const proceeding = await db.selectFrom('proceedings').selectAll().where('docket', '=', docket).executeTakeFirst();
   if (!proceeding) throw notFound('proceeding');
   const kind = input.kind ?? 'response';
+  if (kind === 'response' && input.parentId) throw unprocessable('invalid_parent', 'A response has no parent; file a supplement to add to one.');
+  const parent = kind === 'response' ? undefined : await filedParent(db, organizationId, proceeding.id, kind, input.parentId);
+  const now = new Date();
   // A draft that could never be filed helps nobody: refuse it when the window rules out filing
   // (preparing one before the window opens is fine).
-  const window = windowCheck({ kind }, proceeding, new Date());
+  const open = parent ? (await openRequests(db, parent.id, now))[0] : undefined;
+  const window = windowCheck({ kind }, proceeding, now, open);
   if (window.problem && window.problem.code !== 'window_not_open') throw window.problem;
-  if (kind === 'reply_to_request') {
-    throw unprocessable('no_information_request', 'There is no pending information request to reply to in this proceeding.');
-  }
-  if (kind === 'response' && input.parentId) throw unprocessable('invalid_parent', 'A response has no parent; file a supplement to add to one.');
-  if (kind === 'supplement') {
-    const parent = input.parentId ? await findSubmission(db, input.parentId) : undefined;
-    if (!parent || parent.organization_id !== organizationId || parent.proceeding_id !== proceeding.id) {
-      throw unprocessable('invalid_parent', 'A supplement must name one of your organization\'s responses in this proceeding as parentId.');
-    }
-    if (parent.kind !== 'response' || parent.status === 'draft' || parent.status === 'withdrawn') {
-      throw unprocessable('invalid_parent', 'Supplements attach to a filed, not withdrawn, response.');
-    }
-  }
   return db.transaction().execute(async (trx) => {
     const id = await insertDraft(trx, {
       proceedingId: proceeding.id, organizationId, createdBy: actor.userId, kind, parentId: input.parentId ?? null,
@@ -43,6 +35,19 @@ export async function createDraft(db: Db, ctx: AuditContext, actor: Actor, docke
     await recordAudit(trx, ctx, { action: 'submission.draft_created', subjectType: 'submission', subjectId: id, data: { docket, kind, parentId: input.parentId ?? null } });
     return id;
   });
+}
+
+/** The filed response a supplement or reply attaches to: the organization's own, in this proceeding. */
+async function filedParent(db: Db, organizationId: string, proceedingId: string, kind: SubmissionKind, parentId: string | undefined) {
+  const what = kind === 'supplement' ? 'A supplement' : 'A reply to an information request';
+  const parent = parentId ? await findSubmission(db, parentId) : undefined;
+  if (!parent || parent.organization_id !== organizationId || parent.proceeding_id !== proceedingId) {
+    throw unprocessable('invalid_parent', `${what} must name one of your organization's responses in this proceeding as parentId.`);
+  }
+  if (parent.kind !== 'response' || parent.status === 'draft' || parent.status === 'withdrawn') {
+    throw unprocessable('invalid_parent', `${what} attaches to a filed, not withdrawn, response.`);
+  }
+  return parent;
 }
 
 /** The submission if the actor may see it; otherwise the denial is audited and 404 thrown. */

@@ -43,13 +43,25 @@ export function contentProblems(sub: FilingSubmission, docs: DocumentRow[], proc
   return problems;
 }
 
-/** Whether filing `now` would be late, or the refusal when the window or late policy forbids it. */
-export function windowCheck(sub: Pick<SubmissionRow, 'kind'>, p: FilingProceeding, now: Date): { late: boolean; problem?: AppError } {
+/** The open information request on the parent response that lets a reply or supplement through. */
+export interface OpenRequest { due_at: Date }
+
+/**
+ * Whether filing `now` would be late, or the refusal when the window or late policy forbids it.
+ * A reply needs an open information request on its response; a supplement needs the window open,
+ * or such a request.
+ */
+export function windowCheck(sub: Pick<SubmissionRow, 'kind'>, p: FilingProceeding, now: Date, openRequest?: OpenRequest): { late: boolean; problem?: AppError } {
+  if (sub.kind === 'reply_to_request') {
+    return openRequest ? { late: false }
+      : { late: false, problem: unprocessable('no_information_request', 'There is no open information request on this response to answer: a request closes when it is answered or at its due date.') };
+  }
   const state = windowState(now, p.opens_at, p.closes_at);
   if (state === 'not_open') return { late: false, problem: unprocessable('window_not_open', `Responses are accepted from ${describeDeadline(p.opens_at, p.time_zone)}.`) };
-  if (state === 'open' || sub.kind === 'reply_to_request') return { late: false };
+  if (state === 'open') return { late: false };
   if (sub.kind === 'supplement') {
-    return { late: true, problem: unprocessable('window_closed', `Supplements closed with the response window on ${describeDeadline(p.closes_at, p.time_zone)}; they can be filed later only in answer to an information request.`) };
+    if (openRequest) return { late: false };
+    return { late: true, problem: unprocessable('window_closed', `Supplements closed with the response window on ${describeDeadline(p.closes_at, p.time_zone)}; they can be filed later only while an information request on the response is open.`) };
   }
   if (p.late_policy === 'reject') {
     return { late: true, problem: unprocessable('deadline_passed', `The response window closed on ${describeDeadline(p.closes_at, p.time_zone)}. This proceeding does not accept late responses.`) };
@@ -62,11 +74,11 @@ export function windowCheck(sub: Pick<SubmissionRow, 'kind'>, p: FilingProceedin
  * a filing now would be marked late. The certification is not checked: it is signed at filing.
  */
 export function filingProblems(sub: FilingSubmission, docs: DocumentRow[], proceeding: FilingProceeding,
-  user: { email_verified_at: Date | null }, now: Date): { problems: AppError[]; late: boolean } {
+  user: { email_verified_at: Date | null }, now: Date, openRequest?: OpenRequest): { problems: AppError[]; late: boolean } {
   const problems: AppError[] = [];
   if (!user.email_verified_at) problems.push(unprocessable('email_not_verified', 'Verify your e-mail address (use the link we sent) before filing.'));
   problems.push(...contentProblems(sub, docs, proceeding));
-  const window = windowCheck(sub, proceeding, now);
+  const window = windowCheck(sub, proceeding, now, openRequest);
   if (window.problem) problems.push(window.problem);
   return { problems, late: window.late };
 }

@@ -14,6 +14,9 @@ import { listDocuments, type DocumentRow, type SubmissionRow } from './submissio
 import { draftTextFromForm, formString, responseFormFields } from './submission.form';
 import { documentModels, fieldSummary, proceedingModel, submissionModel, unpairedConfidential } from './submission.page-model';
 import { describeBytes } from '../documents/upload-errors';
+import { windowState } from '../proceedings/deadline';
+import { listRequests, requestStatus, type RequestRow } from '../review/information-requests.repository';
+import { requestModels } from '../review/information-requests.page-model';
 
 /**
  * Loading and rendering the three faces of one submission (draft editor, read-only view, review
@@ -22,7 +25,11 @@ import { describeBytes } from '../documents/upload-errors';
  */
 
 /** One submission as its pages need it; `mayAct` is true for members of the submitting organization. */
-export interface PageData { sub: SubmissionRow; docs: DocumentRow[]; proceeding: ProceedingRow; mayAct: boolean }
+export interface PageData {
+  sub: SubmissionRow; docs: DocumentRow[]; proceeding: ProceedingRow; mayAct: boolean;
+  /** Information requests on the response: this one's, or for a supplement or reply its parent's. */
+  requests: RequestRow[];
+}
 
 /** How a page is rendered: the status, and after a refused form its error and what was sent. */
 export interface RenderOptions {
@@ -41,9 +48,11 @@ export function pageLoader(deps: Deps) {
   return async (req: Request, rawId: unknown): Promise<PageData> => {
     if (!req.actor) throw unauthorized();
     const sub = await visibleSubmission(deps.db, req.actor, uuidParam(rawId, 'submission'), (s) => hideFromActor(req, s));
-    const [docs, proceeding] = await Promise.all([listDocuments(deps.db, sub.id), findProceedingByDocket(deps.db, sub.docket)]);
+    const [docs, proceeding, requests] = await Promise.all([
+      listDocuments(deps.db, sub.id), findProceedingByDocket(deps.db, sub.docket), listRequests(deps.db, sub.parent_id ?? sub.id),
+    ]);
     if (!proceeding) throw notFound('proceeding');
-    return { sub, docs, proceeding, mayAct: canActForOrganization(req.actor, sub) };
+    return { sub, docs, proceeding, requests, mayAct: canActForOrganization(req.actor, sub) };
   };
 }
 
@@ -82,13 +91,18 @@ export function renderEditor(res: Response, d: PageData, o: RenderOptions = {}):
 /** The read-only view: filed, withdrawn or decided submissions, and anything staff look at. */
 export function renderView(res: Response, d: PageData, o: RenderOptions = {}): void {
   const { sub, proceeding } = d;
+  const now = new Date();
   const filedResponse = sub.kind === 'response' && (sub.status === 'submitted' || sub.status === 'in_review');
+  const anyOpen = d.requests.some((r) => requestStatus(r, now) === 'open');
+  const newChild = (param: string) => `/proceedings/${encodeURIComponent(sub.docket)}/submissions/new?${param}=${sub.id}`;
   res.status(o.status ?? 200).render('submissions/view', {
     title: sub.tracking_number ? `${sub.tracking_number}: ${sub.title}` : sub.title,
     sub: submissionModel(sub), proceeding: proceedingModel(proceeding, new Date()),
     fieldList: fieldSummary(proceeding.response_schema, sub.fields), documents: documentModels(d.docs),
     canWithdraw: d.mayAct && canMove(sub.status, 'withdraw'),
-    supplementUrl: d.mayAct && filedResponse ? `/proceedings/${encodeURIComponent(sub.docket)}/submissions/new?supplementTo=${sub.id}` : null,
+    supplementUrl: d.mayAct && filedResponse && (windowState(now, proceeding.opens_at, proceeding.closes_at) === 'open' || anyOpen) ? newChild('supplementTo') : null,
+    requests: sub.kind === 'response' ? requestModels(d.requests, proceeding.time_zone, now) : [],
+    replyUrl: d.mayAct && filedResponse && anyOpen ? newChild('replyTo') : null,
     reason: o.posted ? formString(o.posted, 'reason') : '',
     notice: o.notice, error: o.error,
   });
@@ -101,7 +115,9 @@ export function renderView(res: Response, d: PageData, o: RenderOptions = {}): v
  */
 export function renderReview(res: Response, d: PageData, user: { email_verified_at: Date | null }, o: RenderOptions = {}): void {
   const { sub, proceeding } = d;
-  const check = sub.status === 'draft' ? filingProblems(sub, d.docs, proceeding, user, new Date()) : { problems: [], late: false };
+  const now = new Date();
+  const open = d.requests.find((r) => requestStatus(r, now) === 'open');
+  const check = sub.status === 'draft' ? filingProblems(sub, d.docs, proceeding, user, now, open) : { problems: [], late: false };
   res.status(o.status ?? 200).render('submissions/review', {
     title: `Review and file: ${sub.title}`, sub: submissionModel(sub), proceeding: proceedingModel(proceeding, new Date()),
     fieldList: sub.kind === 'response' ? fieldSummary(proceeding.response_schema, sub.fields) : [],

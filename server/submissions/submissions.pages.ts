@@ -48,6 +48,10 @@ const vendorOnly = (req: Request): Actor => {
  * Filing and evidence pages are mounted from their own routers. Every change calls the same
  * domain function as the API, so the two faces cannot disagree.
  */
+type ChildKind = 'supplement' | 'reply_to_request';
+interface ParentLink { id: string; trackingNumber: string | null; kind: ChildKind }
+const NEW_TITLES: Record<ChildKind, string> = { supplement: 'New supplement', reply_to_request: 'New reply to an information request' };
+
 export function submissionPages(deps: Deps): Router {
   const router = Router();
   const { hideFromActor } = createGuards(deps.db);
@@ -60,9 +64,10 @@ export function submissionPages(deps: Deps): Router {
     return p;
   };
 
-  const renderNew = (res: Response, p: ProceedingRow, parent: { id: string; trackingNumber: string | null } | null, o: RenderOptions = {}) => {
+  const renderNew = (res: Response, p: ProceedingRow, parent: ParentLink | null, o: RenderOptions = {}) => {
+    const what = parent ? NEW_TITLES[parent.kind] : 'New response';
     res.status(o.status ?? 200).render('submissions/new', {
-      title: parent ? `New supplement: ${p.docket}` : `New response: ${p.docket}`,
+      title: `${what}: ${p.docket}`, heading: what,
       proceeding: proceedingModel(p, new Date()), parent,
       text: draftTextFromForm(o.posted),
       fields: parent ? [] : responseFormFields(p.response_schema, {}, o.posted),
@@ -70,11 +75,11 @@ export function submissionPages(deps: Deps): Router {
     });
   };
 
-  /** The filed response a supplement attaches to, when the vendor may see it (else 404, audited). */
-  const parentFor = async (req: Request, raw: string | undefined) => {
+  /** The filed response a supplement or reply attaches to, when the vendor may see it (else 404, audited). */
+  const parentFor = async (req: Request, raw: string | undefined, kind: ChildKind): Promise<ParentLink | null> => {
     if (!raw) return null;
     const parent = await visibleSubmission(deps.db, signedIn(req), uuidParam(raw, 'submission'), (s) => hideFromActor(req, s));
-    return { id: parent.id, trackingNumber: parent.tracking_number };
+    return { id: parent.id, trackingNumber: parent.tracking_number, kind };
   };
 
   router.get('/submissions', async (req, res) => {
@@ -93,18 +98,19 @@ export function submissionPages(deps: Deps): Router {
 
   router.get('/proceedings/:docket/submissions/new', async (req, res) => {
     vendorOnly(req);
-    const { supplementTo } = singleQuery(req.query, ['supplementTo']);
-    renderNew(res, await proceedingFor(req.params['docket']), await parentFor(req, supplementTo));
+    const { supplementTo, replyTo } = singleQuery(req.query, ['supplementTo', 'replyTo']);
+    const parent = replyTo ? await parentFor(req, replyTo, 'reply_to_request') : await parentFor(req, supplementTo, 'supplement');
+    renderNew(res, await proceedingFor(req.params['docket']), parent);
   });
 
   router.post('/proceedings/:docket/submissions', async (req, res) => {
     const actor = vendorOnly(req);
     const proceeding = await proceedingFor(req.params['docket']);
     const parentId = formString(req.body, 'parentId') || undefined;
-    const parent = await parentFor(req, parentId);
+    const parent = await parentFor(req, parentId, formString(req.body, 'kind') === 'reply_to_request' ? 'reply_to_request' : 'supplement');
     try {
       const fields = parent ? {} : fieldsFromForm(responseFormFields(proceeding.response_schema, {}), req.body, {});
-      const input = parseCreate({ ...draftTextFromForm(req.body), fields, ...(parent ? { kind: 'supplement', parentId: parent.id } : {}) });
+      const input = parseCreate({ ...draftTextFromForm(req.body), fields, ...(parent ? { kind: parent.kind, parentId: parent.id } : {}) });
       const id = await createDraft(deps.db, auditContext(req), actor, proceeding.docket, input);
       res.redirect(303, `/submissions/${id}?created=1`);
     } catch (err) {

@@ -13,6 +13,7 @@ import { assertMove } from './submission.transitions';
 import { CERTIFICATION_STATEMENT, CERTIFICATION_VERSION } from './certification';
 import { findSubmission, formatTrackingNumber, listDocuments, nextTrackingValue, type SubmissionRow } from './submissions.repository';
 import { filingProblems } from './filing.check';
+import { markAnswered, openRequests } from '../review/information-requests.repository';
 import { findIdempotentResult, saveIdempotentResult } from './idempotency.repository';
 
 export interface SubmitInput { certification: { accepted: boolean; signature: string } }
@@ -57,8 +58,10 @@ async function file(trx: Transaction<Database>, ctx: AuditContext, actor: Actor,
     listDocuments(trx, sub.id),
   ]);
   const now = new Date();
+  // Locked: two replies filed at once cannot both answer the same request.
+  const open = sub.parent_id ? await openRequests(trx, sub.parent_id, now, { forUpdate: true }) : [];
   // The same rules the review page lists (filing.check.ts); filing refuses with the first.
-  const { problems, late } = filingProblems(sub, docs, proceeding, user, now);
+  const { problems, late } = filingProblems(sub, docs, proceeding, user, now, open[0]);
   if (problems[0]) throw problems[0];
   if (!input.certification.accepted || !input.certification.signature.trim()) {
     throw unprocessable('certification_required', 'Accept the certification and sign it by typing your full name.');
@@ -85,8 +88,17 @@ async function file(trx: Transaction<Database>, ctx: AuditContext, actor: Actor,
     certification: JSON.stringify(certification), standing: JSON.stringify(standing), content_digest: digest,
     receipt: JSON.stringify(receipt), updated_at: now, version: sub.version + 1,
   }).where('id', '=', sub.id).execute();
+  if (sub.kind === 'reply_to_request') await answerRequests(trx, ctx, sub, open.map((r) => r.id), now);
   await enqueueMail(trx, receiptMail(user.email, receipt, env.publicUrl), env.mailDomain);
   return { trackingNumber, submittedAt: now.toISOString(), late, receipt };
+}
+
+/** A filed reply answers every request open on its response at that moment. */
+async function answerRequests(trx: Transaction<Database>, ctx: AuditContext, reply: SubmissionRow, ids: string[], now: Date): Promise<void> {
+  await markAnswered(trx, ids, reply.id, now);
+  for (const requestId of ids) {
+    await recordAudit(trx, ctx, { action: 'information_request.answered', subjectType: 'submission', subjectId: reply.parent_id!, data: { requestId, replyId: reply.id } });
+  }
 }
 
 function receiptMail(to: string, receipt: Receipt, publicUrl: string) {

@@ -59,6 +59,24 @@ describe('the receipt page', () => {
     await expectNoAxeViolations(page);
     expect(problems).toEqual([]);
   });
+
+  it('when the agency has asked a question, then the view shows it with its due date and the reply form opens from it, both without violations', async () => {
+    const vendor = await buildUser(t.deps);
+    const { id } = await filedSubmission(vendor);
+    const reviewer = await tokenFor(t.app, await buildUser(t.deps, { role: 'reviewer' }));
+    await request(t.app).post(`/api/v1/submissions/${id}/information-requests`).set('Authorization', `Bearer ${reviewer}`)
+      .send({ question: 'Which agencies run the product?', dueAt: new Date(Date.now() + 5 * 86_400_000).toISOString() }).expect(201);
+    const { page, problems } = await open();
+    await signIn(page, t.url, vendor);
+    await page.goto(`${t.url}/submissions/${id}`);
+    expect(await page.locator('main').innerText()).toContain('Which agencies run the product?');
+    await expectNoAxeViolations(page);
+    await page.getByRole('link', { name: 'Answer the information request' }).click();
+    await page.waitForURL(/replyTo=/);
+    expect(await page.locator('h1').innerText()).toBe('New reply to an information request');
+    await expectNoAxeViolations(page);
+    expect(problems).toEqual([]);
+  });
 });
 
 describe('the verification page', () => {

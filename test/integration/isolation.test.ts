@@ -35,6 +35,7 @@ const cases: Array<[string, string, () => string, object | null]> = [
   ['POST', '/api/v1/submissions/:id/withdraw', () => filedId, { reason: 'B wants it gone' }],
   ['GET', '/api/v1/submissions/:id/receipt', () => filedId, null],
   ['GET', '/api/v1/submissions/:id/receipt?format=pdf', () => filedId, null],
+  ['GET', '/api/v1/submissions/:id/information-requests', () => filedId, null],
 ];
 
 describe('vendor B and vendor A\'s submissions', () => {

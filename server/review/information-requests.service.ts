@@ -1,0 +1,56 @@
+import type { Db } from '../db/database';
+import type { Actor } from '../access/actor';
+import { recordAudit, type AuditContext } from '../audit/audit.service';
+import { notFound, unprocessable } from '../http/errors';
+import { enqueueMail } from '../notifications/outbox';
+import { describeDeadline } from '../proceedings/deadline';
+import { findSubmission } from '../submissions/submissions.repository';
+import { insertRequest, type RequestRow } from './information-requests.repository';
+import type { RequestInput } from './information-requests.schemas';
+
+export interface RequestEnv { publicUrl: string; mailDomain: string }
+
+/** The longest a vendor can be given to answer. */
+const MAX_DAYS = 365;
+
+/**
+ * Staff ask the organization behind a filed response a question (PRODUCT.md: Information request).
+ * The request, its audit event and the e-mail to the person who filed the response commit together.
+ * While it is open the vendor may answer it and file supplements, even after the window closed.
+ */
+export async function createInformationRequest(db: Db, ctx: AuditContext, actor: Actor, env: RequestEnv,
+  submissionId: string, input: RequestInput): Promise<RequestRow> {
+  const now = new Date();
+  const dueAt = new Date(input.dueAt);
+  const question = input.question.trim();
+  if (!question) throw unprocessable('invalid_question', 'Write the question the vendor is asked to answer.');
+  if (!(dueAt.getTime() > now.getTime() + 60_000)) throw unprocessable('invalid_due_date', 'The due date must be in the future.');
+  if (dueAt.getTime() > now.getTime() + MAX_DAYS * 86_400_000) throw unprocessable('invalid_due_date', `The due date must be within ${MAX_DAYS} days.`);
+  return db.transaction().execute(async (trx) => {
+    const sub = await findSubmission(trx, submissionId, { forUpdate: true });
+    if (!sub) throw notFound('submission');
+    if (sub.kind !== 'response' || (sub.status !== 'submitted' && sub.status !== 'in_review')) {
+      throw unprocessable('not_a_filed_response', 'Information requests go to a filed response that is submitted or in review (not a draft, supplement, withdrawn or decided one).');
+    }
+    const request = await insertRequest(trx, { submissionId, question, dueAt, createdBy: actor.userId });
+    await recordAudit(trx, ctx, {
+      action: 'information_request.created', subjectType: 'submission', subjectId: submissionId,
+      data: { requestId: request.id, dueAt: dueAt.toISOString(), trackingNumber: sub.tracking_number },
+    });
+    const [filer, proceeding] = await Promise.all([
+      trx.selectFrom('users').select(['email']).where('id', '=', sub.submitted_by ?? sub.created_by).executeTakeFirstOrThrow(),
+      trx.selectFrom('proceedings').select(['time_zone']).where('id', '=', sub.proceeding_id).executeTakeFirstOrThrow(),
+    ]);
+    await enqueueMail(trx, {
+      to: filer.email,
+      subject: `Information request on ${sub.tracking_number ?? sub.docket}`,
+      text: [
+        `The agency asks for more information about your response ${sub.tracking_number ?? ''} in ${sub.docket}.`,
+        '', 'Question:', question, '',
+        `Answer by ${describeDeadline(dueAt, proceeding.time_zone)}.`,
+        `Read it and answer at ${env.publicUrl}/submissions/${submissionId}`,
+      ].join('\n'),
+    }, env.mailDomain);
+    return request;
+  });
+}
