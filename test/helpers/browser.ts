@@ -100,6 +100,9 @@ export async function signIn(page: Page, baseUrl: string, user: TestUser): Promi
  * to `use` once they are up.
  */
 export function useAppInBrowser(use: (app: TestApp, browser: TestBrowser) => void): void {
+  // Whole journeys through a real browser: on two cores shared with another test file (CI runs two
+  // workers) one can take well over the 30 s default without anything being wrong.
+  jest.setTimeout(90_000);
   let app: TestApp | undefined;
   let browser: TestBrowser | undefined;
   beforeAll(async () => {
