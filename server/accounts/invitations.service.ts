@@ -35,6 +35,7 @@ export async function inviteMember(db: Db, ctx: AuditContext, organizationId: st
     await enqueueMail(trx, {
       to: input.email,
       subject: `You are invited to respond for ${plain(org.legal_name)}`,
+      carriesSecret: true,
       text: `${plain(inviter.name)} invited you to join ${plain(org.legal_name)} on the Vendor Response Portal, where the organization `
         + 'prepares and files its responses to agency notices.\n\n'
         + `Choose your password within 72 hours:\n${links.publicUrl}/account/activate?token=${token}\n\n`

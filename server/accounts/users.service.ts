@@ -40,6 +40,7 @@ export async function inviteStaffUser(db: Db, ctx: AuditContext, input: { email:
     await enqueueMail(trx, {
       to: input.email,
       subject: 'Your Vendor Response Portal account',
+      carriesSecret: true,
       text: `An administrator created a ${input.role} account for you on the Vendor Response Portal.\n\n`
         + `Choose your password and set up your authenticator within 72 hours:\n${link}\n\n`
         + 'If you did not expect this, ignore this message.',

@@ -30,6 +30,7 @@ export async function issueVerification(trx: Transaction<Database>, user: { id: 
   await enqueueMail(trx, {
     to: user.email,
     subject: 'Confirm your e-mail address for the Vendor Response Portal',
+    carriesSecret: true,
     text: 'Someone (we hope you) registered this e-mail address on the Vendor Response Portal.\n\n'
       + `To confirm it, open this link within 24 hours:\n${link}\n\n`
       + 'You can prepare a response before confirming, but you cannot file one until you do.\n'

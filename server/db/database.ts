@@ -108,6 +108,7 @@ export interface OutboxTable {
   subject: string;
   text_body: string;
   html_body: string | null;
+  sensitive: Generated<boolean>;
   status: Generated<'pending' | 'sent' | 'failed'>;
   attempts: Generated<number>;
   last_error: string | null;

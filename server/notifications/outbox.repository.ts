@@ -38,10 +38,17 @@ export async function allowSlowSend(trx: DbOrTrx): Promise<void> {
   await sql`SET LOCAL idle_in_transaction_session_timeout = '2min'`.execute(trx);
 }
 
+/** What a sensitive mail's body becomes once it has left (or will never leave): no usable link stays. */
+export const REMOVED_BODY = '[Body removed after delivery: it carried a one-time link.]';
+const scrubbed = {
+  text_body: sql<string>`CASE WHEN sensitive THEN ${REMOVED_BODY} ELSE text_body END`,
+  html_body: sql<string | null>`CASE WHEN sensitive THEN NULL ELSE html_body END`,
+};
+
 /** Records a delivered attempt. */
 export async function markOutboxSent(trx: DbOrTrx, id: string): Promise<void> {
   await trx.updateTable('outbox')
-    .set((eb) => ({ status: 'sent', sent_at: sql<Date>`now()`, attempts: eb('attempts', '+', 1) }))
+    .set((eb) => ({ status: 'sent', sent_at: sql<Date>`now()`, attempts: eb('attempts', '+', 1), ...scrubbed }))
     .where('id', '=', id)
     .execute();
 }
@@ -49,7 +56,7 @@ export async function markOutboxSent(trx: DbOrTrx, id: string): Promise<void> {
 /** Records a failed attempt; `final` marks the row failed (the job queue gives up after it). */
 export async function recordOutboxFailure(trx: DbOrTrx, id: string, error: string, final: boolean): Promise<void> {
   await trx.updateTable('outbox')
-    .set((eb) => ({ last_error: error, attempts: eb('attempts', '+', 1), ...(final ? { status: 'failed' as const } : {}) }))
+    .set((eb) => ({ last_error: error, attempts: eb('attempts', '+', 1), ...(final ? { status: 'failed' as const, ...scrubbed } : {}) }))
     .where('id', '=', id)
     .where('status', '!=', 'sent')
     .execute();

@@ -7,6 +7,8 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html?: string;
+  /** The body carries a one-time link: it is removed from the outbox once delivered or given up on. */
+  carriesSecret?: boolean;
 }
 
 export const SEND_MAIL_TASK = 'send_mail';
@@ -26,6 +28,7 @@ export async function enqueueMail(trx: Transaction<Database>, mail: OutgoingMail
     subject: mail.subject.replace(/[\r\n]+/g, ' '),
     text_body: mail.text,
     html_body: mail.html ?? null,
+    sensitive: mail.carriesSecret ?? false,
     last_error: null,
     sent_at: null,
   }).execute();

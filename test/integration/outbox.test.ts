@@ -5,6 +5,7 @@ import { createLogger } from '../../server/logger';
 import { createMailer, type Mailer } from '../../server/notifications/mailer';
 import { enqueueMail, SEND_MAIL_TASK, type OutgoingMail } from '../../server/notifications/outbox';
 import { deliverOutboxMail } from '../../server/notifications/outbox.worker';
+import { REMOVED_BODY } from '../../server/notifications/outbox.repository';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 
@@ -162,6 +163,29 @@ describe('mail outbox', () => {
     const row = await outboxRow(id);
     expect(row).toMatchObject({ status: 'failed', attempts: 1, sent_at: null });
     expect(row.last_error).toBe('ESOCKET: connect failed for smtp://[redacted]@mail.test:25');
+    await t.deps.db.deleteFrom('outbox').where('id', '=', id).execute();
+  });
+
+  it('when a mail carries a one-time link, then it arrives whole, and once sent the outbox keeps no link (other mail keeps its body)', async () => {
+    const link = `http://portal.test/verify-email?token=${randomUUID()}`;
+    const secret = await enqueue(newMail({ text: `Confirm your address:\n${link}\n`, carriesSecret: true }));
+    const plain = await enqueue(newMail());
+    await startRunner();
+    const [sentSecret, sentPlain] = await Promise.all([waitUntilSent(secret), waitUntilSent(plain)]);
+
+    expect(delivered(sentSecret.message_id)[0]?.text).toContain(link);
+    expect(sentSecret.text_body).toBe(REMOVED_BODY);
+    expect(sentSecret.html_body).toBeNull();
+    expect(sentPlain.text_body).toBe('Tracking number VRP-0001.');
+  });
+
+  it('when a mail with a one-time link is given up on, then its body is removed too', async () => {
+    await smtp.goDown();
+    const id = await enqueue(newMail({ text: 'http://portal.test/account/activate?token=abc', carriesSecret: true }));
+    const mailer = createMailer(t.deps.config, t.deps.logger);
+    await expect(deliverOutboxMail({ db: t.deps.db, mailer, logger: t.deps.logger }, id, true)).rejects.toThrow(/ECONNREFUSED/);
+    await mailer.close();
+    expect(await outboxRow(id)).toMatchObject({ status: 'failed', text_body: REMOVED_BODY });
     await t.deps.db.deleteFrom('outbox').where('id', '=', id).execute();
   });
 
