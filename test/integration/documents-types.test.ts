@@ -1,9 +1,8 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../helpers/app';
-import { buildProceeding, buildUser, tokenFor } from '../helpers/factories';
-import { contentKeys, postParts, tempFiles, tempUploadsDir, uploadTo } from '../fixtures/upload-client';
+import type { TestApp } from '../helpers/app';
+import { contentKeys, postParts, startUploadApp, tempFiles, uploadTo } from '../fixtures/upload-client';
 import { EXE, GZIP, HTML, PNG_1X1, SEVEN_Z, SVG, docx, filePart, multipart, pdf, plainZip, sha256, xlsx } from '../fixtures/uploads';
 
 /** SECURITY.md, Uploads: the bytes must be what the name says, from an allowlist; the form must be well-formed. */
@@ -12,15 +11,7 @@ let uploads: string;
 let token: string;
 let draftId: string;
 beforeAll(async () => {
-  uploads = tempUploadsDir();
-  t = await startTestApp({ env: { UPLOADS_DIR: uploads } });
-  const vendor = await buildUser(t.deps);
-  token = await tokenFor(t.app, vendor);
-  const p = await buildProceeding(t.deps);
-  await t.deps.db.updateTable('proceedings').set({ limits: JSON.stringify({ maxFileBytes: 1_000_000, maxFiles: 100, maxTotalBytes: 50_000_000 }) })
-    .where('id', '=', p.id).execute();
-  draftId = (await request(t.app).post(`/api/v1/proceedings/${p.docket}/submissions`).set('Authorization', `Bearer ${token}`)
-    .send({ title: 'Response', argument: 'Argument.' })).body.id;
+  ({ t, uploads, token, draftId } = await startUploadApp({ limits: { maxFileBytes: 1_000_000, maxFiles: 100, maxTotalBytes: 50_000_000 } }));
 });
 afterAll(async () => {
   await t.close();

@@ -1,9 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import request from 'supertest';
-import { startTestApp, type TestApp } from '../helpers/app';
-import { buildProceeding, buildUser, tokenFor } from '../helpers/factories';
-import { eventually, tempFiles, tempUploadsDir, uploadTo } from '../fixtures/upload-client';
+import type { TestApp } from '../helpers/app';
+import { eventually, startUploadApp, tempFiles, uploadTo } from '../fixtures/upload-client';
 import { filePart, multipart, pdf } from '../fixtures/uploads';
 
 /**
@@ -16,12 +14,7 @@ let uploads: string;
 let token: string;
 let draftId: string;
 beforeAll(async () => {
-  uploads = tempUploadsDir();
-  t = await startTestApp({ listen: true, env: { UPLOADS_DIR: uploads } });
-  token = await tokenFor(t.app, await buildUser(t.deps));
-  const p = await buildProceeding(t.deps);
-  draftId = (await request(t.app).post(`/api/v1/proceedings/${p.docket}/submissions`).set('Authorization', `Bearer ${token}`)
-    .send({ title: 'Response', argument: 'Argument.' })).body.id;
+  ({ t, uploads, token, draftId } = await startUploadApp({ listen: true }));
 });
 afterAll(async () => {
   await t.close();

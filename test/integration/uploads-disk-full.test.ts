@@ -1,9 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import request from 'supertest';
-import { startTestApp, type TestApp } from '../helpers/app';
-import { buildProceeding, buildUser, tokenFor } from '../helpers/factories';
-import { contentKeys, tempFiles, tempUploadsDir, uploadTo } from '../fixtures/upload-client';
+import type { TestApp } from '../helpers/app';
+import { contentKeys, startUploadApp, tempFiles, uploadTo } from '../fixtures/upload-client';
 import { pdf } from '../fixtures/uploads';
 
 /**
@@ -16,13 +14,7 @@ let uploads: string;
 let token: string;
 let draftId: string;
 beforeAll(async () => {
-  uploads = tempUploadsDir();
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m,mode=0700', 'tmpfs', uploads]);
-  t = await startTestApp({ env: { UPLOADS_DIR: uploads } });
-  token = await tokenFor(t.app, await buildUser(t.deps));
-  const p = await buildProceeding(t.deps);
-  draftId = (await request(t.app).post(`/api/v1/proceedings/${p.docket}/submissions`).set('Authorization', `Bearer ${token}`)
-    .send({ title: 'Response', argument: 'Argument.' })).body.id;
+  ({ t, uploads, token, draftId } = await startUploadApp({ prepare: (dir) => execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m,mode=0700', 'tmpfs', dir]) }));
 });
 afterAll(async () => {
   await t?.close();
