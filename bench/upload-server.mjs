@@ -74,7 +74,7 @@ async function portal() {
   }).execute();
   const email = `bench-${randomBytes(4).toString('hex')}@example.test`;
   const password = `bench ${randomBytes(12).toString('hex')} upload`;
-  const { id: userId } = await createUserDirect(db, SYSTEM_CONTEXT, { email, name: 'Bench Vendor', role: 'vendor', organizationId: org.id, password });
+  const { id: userId } = await createUserDirect(db, runtime.deps.totpVault, SYSTEM_CONTEXT, { email, name: 'Bench Vendor', role: 'vendor', organizationId: org.id, password });
   const actor = { userId, role: 'vendor', organizationId: org.id, email, name: 'Bench Vendor', via: 'token' };
   const drafts = [];
   for (let i = 0; i < Number(runsArg); i += 1) drafts.push(await createDraft(db, SYSTEM_CONTEXT, actor, docket, { title: `Run ${i + 1}`, argument: 'Benchmark.' }));

@@ -7,6 +7,7 @@ import { migrateToLatest } from './db/migrate';
 import { canAssumeRole, createDb, createPool } from './db/pool';
 import { startEmbeddedPostgres } from './db/embedded';
 import { receiptSigningKey, sessionSecret } from './secrets';
+import { TotpVault } from './accounts/totp-vault';
 import { loadReceiptKey } from './receipts/signing';
 import type { Deps } from './deps';
 
@@ -46,7 +47,8 @@ export async function openRuntime(config: Config, opts: { logger?: Logger; migra
   if (!role) logger.warn({ role: config.databaseAppRole }, 'app role unavailable: running as the connecting role (grant it to keep the audit trail append-only by privilege)');
   const pool = createPool({ connectionString: databaseUrl, role, logger });
   const db = createDb(pool);
-  const deps: Deps = { config, db, pool, logger, sessionSecret: sessionSecret(config), receiptKey: loadReceiptKey(receiptSigningKey(config)) };
+  const secret = sessionSecret(config);
+  const deps: Deps = { config, db, pool, logger, sessionSecret: secret, receiptKey: loadReceiptKey(receiptSigningKey(config)), totpVault: TotpVault.fromSessionSecret(secret) };
   return {
     deps, databaseUrl, embedded: Boolean(embedded),
     async close() {

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const runtime = await openRuntime(config);
   const { deps } = runtime;
-  const demo = config.nodeEnv === 'production' ? undefined : await seedDemo(deps.db, config.dataDir);
+  const demo = config.nodeEnv === 'production' ? undefined : await seedDemo(deps.db, deps.totpVault, config.dataDir);
 
   const mailer = createMailer(config, deps.logger);
   const jobs = config.workerInProcess ? await startJobRunner({ pool: deps.pool, db: deps.db, mailer, logger: deps.logger, uploadsDir: config.uploadsDir }) : undefined;

@@ -25,7 +25,7 @@ export function accountsApi(deps: Deps): Router {
   describe({ method: 'post', path: '/auth/tokens', tag: 'accounts', summary: 'Exchange e-mail, password (and TOTP for staff) for a bearer token (24 h).', requestBody: tokenRequestSchema, response: { status: 201, schema: tokenResponseSchema } });
   router.post('/auth/tokens', async (req, res) => {
     const input = parseTokenRequest(req.body);
-    const { token, expiresAt } = await issueApiToken(deps.db, auditContext(req), input);
+    const { token, expiresAt } = await issueApiToken(deps.db, deps.totpVault, auditContext(req), input);
     res.status(201).json({ token, expiresAt: expiresAt.toISOString() });
   });
 

@@ -69,7 +69,7 @@ export function accountPages(deps: Deps): Router {
     const user = await pendingUser(req, 'mfa');
     const next = safeNext(field(req, 'next'));
     try {
-      await checkTotp(deps.db, auditContext(req), user, field(req, 'code'));
+      await checkTotp(deps.db, deps.totpVault, auditContext(req), user, field(req, 'code'));
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err;
       return res.status(err.status).render('accounts/totp', { title: 'Enter your authenticator code', next, error: err });
@@ -80,7 +80,7 @@ export function accountPages(deps: Deps): Router {
 
   router.get('/account/authenticator', async (req, res) => {
     const user = await pendingUser(req, 'enrol');
-    const secret = await pendingTotpSecret(deps.db, user);
+    const secret = await pendingTotpSecret(deps.db, deps.totpVault, user);
     res.render('accounts/enrol', { title: 'Set up your authenticator', next: safeNext(req.query['next']), secret, uri: totpUri(secret, user.email) });
   });
 
@@ -88,10 +88,10 @@ export function accountPages(deps: Deps): Router {
     const user = await pendingUser(req, 'enrol');
     const next = safeNext(field(req, 'next'));
     try {
-      await confirmTotp(deps.db, auditContext(req), user.id, field(req, 'code'));
+      await confirmTotp(deps.db, deps.totpVault, auditContext(req), user.id, field(req, 'code'));
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err;
-      const secret = await pendingTotpSecret(deps.db, user);
+      const secret = await pendingTotpSecret(deps.db, deps.totpVault, user);
       return res.status(err.status).render('accounts/enrol', { title: 'Set up your authenticator', next, secret, uri: totpUri(secret, user.email), error: err });
     }
     const enrolled = await findUserById(deps.db, user.id);
@@ -102,7 +102,7 @@ export function accountPages(deps: Deps): Router {
   /** The activation page: staff set up an authenticator too; vendors (secret null) choose a password only. */
   const activationPage = async (token: string) => {
     const user = await findActivation(deps.db, token);
-    const secret = await activationTotpSecret(deps.db, user);
+    const secret = await activationTotpSecret(deps.db, deps.totpVault, user);
     return { title: 'Activate your account', token, email: user.email, secret, uri: secret ? totpUri(secret, user.email) : null };
   };
 
@@ -114,7 +114,7 @@ export function accountPages(deps: Deps): Router {
   router.post('/account/activate', async (req, res) => {
     const token = field(req, 'token').slice(0, 100);
     try {
-      await activateAccount(deps.db, auditContext(req), token, { password: field(req, 'password'), code: field(req, 'code') });
+      await activateAccount(deps.db, deps.totpVault, auditContext(req), token, { password: field(req, 'password'), code: field(req, 'code') });
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500 || err.status === 404) throw err;
       return res.status(err.status).render('accounts/activate', { ...(await activationPage(token)), error: err });

@@ -5,15 +5,17 @@ import { AppError, unprocessable } from '../http/errors';
 import { isStaff } from '../access/actor';
 import { hashPassword, passwordProblem } from './password';
 import { newTotpSecret, totpStep } from './totp';
+import type { TotpVault } from './totp-vault';
 import { enrolTotp, findUserById, setPassword, type UserRow } from './users.repository';
 import { sha256 } from './credentials.repository';
 
 /** The secret an unenrolled user is setting up; made once and kept until confirmed. */
-export async function pendingTotpSecret(db: Db, user: UserRow): Promise<string> {
+export async function pendingTotpSecret(db: Db, vault: TotpVault, user: UserRow): Promise<string> {
   if (user.totp_enrolled_at) throw new AppError(409, 'totp_already_enrolled', 'An authenticator is already set up for this account.');
-  if (user.totp_secret) return user.totp_secret;
+  const pending = user.totp_secret && vault.openOrNull(user.id, user.totp_secret);
+  if (pending) return pending;
   const secret = newTotpSecret();
-  await db.updateTable('users').set({ totp_secret: secret }).where('id', '=', user.id).where('totp_enrolled_at', 'is', null).execute();
+  await db.updateTable('users').set({ totp_secret: vault.seal(user.id, secret) }).where('id', '=', user.id).where('totp_enrolled_at', 'is', null).execute();
   return secret;
 }
 
@@ -21,20 +23,21 @@ export async function pendingTotpSecret(db: Db, user: UserRow): Promise<string> 
  * The authenticator secret an activation page should offer: staff must enrol one; vendors do not
  * use one (null), so none is created for them.
  */
-export async function activationTotpSecret(db: Db, user: UserRow): Promise<string | null> {
-  return isStaff(user.role) ? pendingTotpSecret(db, user) : null;
+export async function activationTotpSecret(db: Db, vault: TotpVault, user: UserRow): Promise<string | null> {
+  return isStaff(user.role) ? pendingTotpSecret(db, vault, user) : null;
 }
 
 const wrongCode = () => unprocessable('invalid_totp', 'That code does not match. Check the clock on your device and enter the current 6-digit code.');
 
 /** Confirms enrolment with a first code from the authenticator; that code is then used up. */
-export async function confirmTotp(db: Db, ctx: AuditContext, userId: string, code: string): Promise<void> {
+export async function confirmTotp(db: Db, vault: TotpVault, ctx: AuditContext, userId: string, code: string): Promise<void> {
   const user = await findUserById(db, userId);
   if (!user?.totp_secret || user.totp_enrolled_at) throw new AppError(409, 'totp_already_enrolled', 'An authenticator is already set up for this account.');
-  const step = totpStep(user.totp_secret, code.trim());
-  if (step === null) throw wrongCode();
+  const secret = vault.openOrNull(user.id, user.totp_secret);
+  const step = secret ? totpStep(secret, code.trim()) : null;
+  if (!secret || step === null) throw wrongCode();
   await db.transaction().execute(async (trx) => {
-    await enrolTotp(trx, user.id, user.totp_secret!, step);
+    await enrolTotp(trx, user.id, vault.seal(user.id, secret), step);
     await recordAudit(trx, { ...ctx, actorId: user.id, actorRole: user.role }, { action: 'auth.totp_enrolled', subjectType: 'user', subjectId: user.id });
   });
 }
@@ -55,13 +58,14 @@ export async function findActivation(db: Db, token: string): Promise<UserRow> {
  * Completes an invitation: sets the password and (for staff) enrols the authenticator, in one
  * transaction that also uses up the link.
  */
-export async function activateAccount(db: Db, ctx: AuditContext, token: string, input: { password: string; code: string }): Promise<void> {
+export async function activateAccount(db: Db, vault: TotpVault, ctx: AuditContext, token: string, input: { password: string; code: string }): Promise<void> {
   const user = await findActivation(db, token);
   const problem = passwordProblem(input.password, { mfa: isStaff(user.role), email: user.email, name: user.name });
   if (problem) throw unprocessable('weak_password', problem);
   // Vendors sign in with a long password alone (15+ characters, no authenticator); a pending
   // secret left on a vendor by an older activation page is ignored, never enrolled.
-  const step = isStaff(user.role) && user.totp_secret ? totpStep(user.totp_secret, input.code.trim()) : null;
+  const secret = isStaff(user.role) && user.totp_secret ? vault.openOrNull(user.id, user.totp_secret) : null;
+  const step = secret ? totpStep(secret, input.code.trim()) : null;
   if (isStaff(user.role) && step === null) throw wrongCode();
   const hash = await hashPassword(input.password);
   await db.transaction().execute(async (trx) => {
@@ -69,7 +73,7 @@ export async function activateAccount(db: Db, ctx: AuditContext, token: string, 
       .where('token_hash', '=', sha256(token)).where('used_at', 'is', null).executeTakeFirst();
     if (used.numUpdatedRows !== 1n) throw new AppError(409, 'activation_used', 'This activation link was just used. Sign in instead.');
     await setPassword(trx, user.id, hash);
-    if (step !== null) await enrolTotp(trx, user.id, user.totp_secret!, step);
+    if (secret && step !== null) await enrolTotp(trx, user.id, vault.seal(user.id, secret), step);
     // An invited vendor got the link by e-mail: following it proves the address (staff are verified at creation).
     if (!isStaff(user.role)) {
       await trx.updateTable('users').set({ email_verified_at: sql`coalesce(email_verified_at, now())` }).where('id', '=', user.id).execute();

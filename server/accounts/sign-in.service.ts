@@ -4,6 +4,7 @@ import { recordAudit, recordAuditNow, type AuditContext } from '../audit/audit.s
 import { isStaff } from '../access/actor';
 import { DUMMY_HASH, verifyPassword } from './password';
 import { totpStep } from './totp';
+import type { TotpVault } from './totp-vault';
 import { consumeTotpStep, findUserByEmail, type UserRow } from './users.repository';
 import {
   MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_IP, clearFailures, createApiToken, createSession,
@@ -38,8 +39,10 @@ export async function checkPassword(db: Db, ctx: AuditContext, email: string, pa
 }
 
 /** Accepts a TOTP code once: a replayed or wrong code counts as a failed sign-in. */
-export async function checkTotp(db: Db, ctx: AuditContext, user: UserRow, code: string): Promise<void> {
-  const step = user.totp_secret && user.totp_enrolled_at ? totpStep(user.totp_secret, code.trim()) : null;
+export async function checkTotp(db: Db, vault: TotpVault, ctx: AuditContext, user: UserRow, code: string): Promise<void> {
+  // A secret that does not open (moved from another row, or sealed under another SESSION_SECRET) matches no code.
+  const secret = user.totp_secret && user.totp_enrolled_at ? vault.openOrNull(user.id, user.totp_secret) : null;
+  const step = secret ? totpStep(secret, code.trim()) : null;
   if (step !== null && (await consumeTotpStep(db, user.id, step))) return;
   await db.transaction().execute(async (trx) => {
     await recordFailure(trx, user.email.toLowerCase(), ctx.ip ?? 'unknown');
@@ -49,14 +52,14 @@ export async function checkTotp(db: Db, ctx: AuditContext, user: UserRow, code: 
 }
 
 /** POST /auth/tokens: password (and TOTP for staff) in, a bearer token out. */
-export async function issueApiToken(db: Db, ctx: AuditContext, input: { email: string; password: string; totp?: string }) {
+export async function issueApiToken(db: Db, vault: TotpVault, ctx: AuditContext, input: { email: string; password: string; totp?: string }) {
   const user = await checkPassword(db, ctx, input.email, input.password);
   if (isStaff(user.role)) {
     if (!user.totp_enrolled_at) {
       throw new AppError(401, 'totp_enrolment_required', 'Staff accounts need an authenticator. Sign in on the web once to set it up.');
     }
     if (!input.totp) throw new AppError(401, 'totp_required', 'Staff accounts must send the 6-digit code from their authenticator in "totp".');
-    await checkTotp(db, ctx, user, input.totp);
+    await checkTotp(db, vault, ctx, user, input.totp);
   }
   return db.transaction().execute(async (trx) => {
     const token = await createApiToken(trx, user.id);

@@ -2,18 +2,22 @@ import { sql } from 'kysely';
 import type { DbOrTrx, Role } from '../db/database';
 
 export interface NewUser {
+  /** Set when the caller needs the id before the insert (a sealed TOTP secret is bound to it). */
+  id?: string;
   email: string;
   name: string;
   role: Role;
   organizationId: string | null;
   passwordHash: string;
   emailVerified: boolean;
+  /** Sealed by TotpVault, never the plain secret. */
   totpSecret: string | null;
 }
 
 /** Inserts a user; returns its id. The e-mail must not already exist (unique, case-insensitive). */
 export async function insertUser(db: DbOrTrx, u: NewUser): Promise<string> {
   const row = await db.insertInto('users').values({
+    ...(u.id ? { id: u.id } : {}),
     email: u.email,
     name: u.name,
     role: u.role,
@@ -46,10 +50,10 @@ export async function consumeTotpStep(db: DbOrTrx, userId: string, step: number)
   return res.numUpdatedRows === 1n;
 }
 
-/** Stores a confirmed TOTP secret and the step that confirmed it. */
-export async function enrolTotp(db: DbOrTrx, userId: string, secret: string, step: number): Promise<void> {
+/** Stores a confirmed TOTP secret (sealed) and the step that confirmed it. */
+export async function enrolTotp(db: DbOrTrx, userId: string, sealedSecret: string, step: number): Promise<void> {
   await db.updateTable('users')
-    .set({ totp_secret: secret, totp_enrolled_at: new Date(), totp_last_step: step, updated_at: new Date(), version: sql`version + 1` })
+    .set({ totp_secret: sealedSecret, totp_enrolled_at: new Date(), totp_last_step: step, updated_at: new Date(), version: sql`version + 1` })
     .where('id', '=', userId).execute();
 }
 

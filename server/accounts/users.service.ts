@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database, Db, Role } from '../db/database';
 import { recordAudit, type AuditContext } from '../audit/audit.service';
@@ -7,6 +7,7 @@ import { enqueueMail } from '../notifications/outbox';
 import { isStaff } from '../access/actor';
 import { hashPassword, passwordProblem } from './password';
 import { newTotpSecret } from './totp';
+import type { TotpVault } from './totp-vault';
 import { insertUser, type NewUser } from './users.repository';
 import { newSecret, revokeAllCredentials, sha256 } from './credentials.repository';
 
@@ -62,16 +63,17 @@ export interface DirectUser {
  * Creates a ready-to-use account (CLI, demo seed, tests): the password must meet the rules, and a
  * staff account gets its TOTP secret now (returned once, to show to the person).
  */
-export async function createUserDirect(db: Db, ctx: AuditContext, input: DirectUser): Promise<{ id: string; totpSecret: string | null }> {
+export async function createUserDirect(db: Db, vault: TotpVault, ctx: AuditContext, input: DirectUser): Promise<{ id: string; totpSecret: string | null }> {
   const staff = isStaff(input.role);
   const problem = passwordProblem(input.password, { mfa: staff, email: input.email, name: input.name });
   if (problem) throw unprocessable('weak_password', problem);
   const passwordHash = await hashPassword(input.password);
   const totpSecret = staff ? newTotpSecret() : null;
+  const id = randomUUID();
   return db.transaction().execute(async (trx) => {
-    const id = await insertUniqueUser(trx, {
-      email: input.email, name: input.name, role: input.role, organizationId: input.organizationId ?? null,
-      passwordHash, emailVerified: true, totpSecret,
+    await insertUniqueUser(trx, {
+      id, email: input.email, name: input.name, role: input.role, organizationId: input.organizationId ?? null,
+      passwordHash, emailVerified: true, totpSecret: totpSecret && vault.seal(id, totpSecret),
     });
     await recordAudit(trx, ctx, { action: 'user.created', subjectType: 'user', subjectId: id, data: { after: { email: input.email, name: input.name, role: input.role } } });
     return { id, totpSecret };

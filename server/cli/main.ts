@@ -51,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'user create') return await userCreate(runtime.deps, values);
     if (command === 'seed demo') {
-      const { created, accounts } = await seedDemo(runtime.deps.db, config.dataDir);
+      const { created, accounts } = await seedDemo(runtime.deps.db, runtime.deps.totpVault, config.dataDir);
       process.stdout.write(created ? `Demo data created.\n${describeDemoAccounts(accounts)}\n` : 'Demo data already present.\n');
       return 0;
     }

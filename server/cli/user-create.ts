@@ -33,7 +33,7 @@ export async function userCreate(deps: Deps, opts: { email?: string; name?: stri
   }
   const generated = !opts['password-stdin'];
   const password = generated ? `${randomBytes(18).toString('base64url')}` : await readStdin();
-  const { id, totpSecret } = await createUserDirect(deps.db, { ...SYSTEM_CONTEXT, actorRole: 'cli' }, {
+  const { id, totpSecret } = await createUserDirect(deps.db, deps.totpVault, { ...SYSTEM_CONTEXT, actorRole: 'cli' }, {
     email, name, role: role as Role, organizationId: opts['organization-id'] ?? null, password,
   });
   const lines = [`Created ${role} ${email} (id ${id}).`];

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Db, Role } from '../db/database';
+import type { TotpVault } from '../accounts/totp-vault';
 import { SYSTEM_CONTEXT, recordAudit } from '../audit/audit.service';
 import { createUserDirect } from '../accounts/users.service';
 import { DEFAULT_LIMITS } from '../proceedings/proceedings.schemas';
@@ -25,7 +26,7 @@ const demoPassword = () => `demo ${randomBytes(9).toString('base64url')} respons
  * Seeds the demo proceeding and one account per role, once (a second run changes nothing).
  * Staff accounts have no authenticator yet: they enrol one at first sign-in in the browser.
  */
-export async function seedDemo(db: Db, dataDir: string): Promise<{ created: boolean; accounts: DemoAccount[] }> {
+export async function seedDemo(db: Db, vault: TotpVault, dataDir: string): Promise<{ created: boolean; accounts: DemoAccount[] }> {
   const file = path.join(dataDir, 'demo-accounts.json');
   const existing = await db.selectFrom('proceedings').select('id').where('docket', '=', DEMO_DOCKET).executeTakeFirst();
   if (existing) return { created: false, accounts: existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DemoAccount[]) : [] };
@@ -53,7 +54,7 @@ export async function seedDemo(db: Db, dataDir: string): Promise<{ created: bool
   const accounts: DemoAccount[] = [];
   for (const role of ['vendor', 'reviewer', 'supervisor', 'legal', 'admin'] as const) {
     const account = { role, email: `${role}@demo.example`, password: demoPassword() };
-    const { id } = await createUserDirect(db, SYSTEM_CONTEXT, {
+    const { id } = await createUserDirect(db, vault, SYSTEM_CONTEXT, {
       ...account, name: `Demo ${role}`, organizationId: role === 'vendor' ? org : null,
     });
     // Staff enrol their own authenticator at first sign-in: the demo prints no TOTP secrets.

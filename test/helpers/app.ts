@@ -9,6 +9,7 @@ import type { Deps } from '../../server/deps';
 import { createTestDatabase } from './database';
 import { generateKeyPairSync } from 'node:crypto';
 import { loadReceiptKey } from '../../server/receipts/signing';
+import { TotpVault } from '../../server/accounts/totp-vault';
 
 export interface TestApp {
   app: Express;
@@ -41,7 +42,8 @@ export async function startTestApp(opts: { listen?: boolean; env?: Record<string
   const pool = createPool({ connectionString: opts.appDatabaseUrl?.(database.url) ?? database.url, role: config.databaseAppRole, logger, max: 5 });
   const db = createDb(pool);
   const receiptKey = loadReceiptKey(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
-  const deps: Deps = { config, db, pool, logger, sessionSecret: 'test-session-secret-of-at-least-32-chars', receiptKey };
+  const sessionSecret = 'test-session-secret-of-at-least-32-chars';
+  const deps: Deps = { config, db, pool, logger, sessionSecret, receiptKey, totpVault: TotpVault.fromSessionSecret(sessionSecret) };
   const app = createApp(deps);
   server?.on('request', app);
   return {

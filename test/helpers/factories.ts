@@ -34,7 +34,7 @@ export async function buildUser(deps: Deps, attrs: { role?: Role; organizationId
   const email = attrs.email ?? `${role}-${unique()}@example.test`;
   const name = `Test ${role} ${unique()}`;
   const password = `correct horse ${unique()} staple`;
-  const { id, totpSecret } = await createUserDirect(deps.db, SYSTEM_CONTEXT, { email, name, role, organizationId, password });
+  const { id, totpSecret } = await createUserDirect(deps.db, deps.totpVault, SYSTEM_CONTEXT, { email, name, role, organizationId, password });
   return { id, email, name, role, password, organizationId, totpSecret };
 }
 

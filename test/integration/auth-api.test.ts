@@ -42,6 +42,23 @@ describe('POST /api/v1/auth/tokens', () => {
     expect(again.body.error.code).toBe('invalid_totp');
   });
 
+  it('when staff have an authenticator, then the database holds only a sealed secret, and one copied into another staff row lets no code through', async () => {
+    const attacker = await buildUser(t.deps, { role: 'reviewer' });
+    const victim = await buildUser(t.deps, { role: 'supervisor' });
+    const rows = await t.deps.db.selectFrom('users').select(['id', 'totp_secret']).where('id', 'in', [attacker.id, victim.id]).execute();
+    for (const row of rows) expect(row.totp_secret).toMatch(/^v1\./);
+    expect(JSON.stringify(rows)).not.toContain(attacker.totpSecret!);
+    expect(JSON.stringify(rows)).not.toContain(victim.totpSecret!);
+
+    // An insider with write access to the table puts their own sealed secret on the victim's row.
+    const sealed = rows.find((r) => r.id === attacker.id)!.totp_secret!;
+    await t.deps.db.updateTable('users').set({ totp_secret: sealed }).where('id', '=', victim.id).execute();
+    const res = await request(t.app).post('/api/v1/auth/tokens').send({ email: victim.email, password: victim.password, totp: totpFor(attacker) });
+
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('invalid_totp');
+  });
+
   it('when the body has an unknown field, then 400 unknown_field', async () => {
     const res = await request(t.app).post('/api/v1/auth/tokens').send({ email: 'a@b.test', password: 'x', role: 'admin' });
     expect(res.status).toBe(400);

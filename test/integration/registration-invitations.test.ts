@@ -49,8 +49,8 @@ describe('POST /api/v1/organizations/:id/invitations', () => {
     await invite(a.organizationId!, who).expect(201);
     const mail = await t.deps.db.selectFrom('outbox').select('text_body').where('to_address', '=', who.email).executeTakeFirstOrThrow();
     const token = /token=([\w-]+)/.exec(mail.text_body)![1]!;
-    await expect(activateAccount(t.deps.db, SYSTEM_CONTEXT, token, { password: 'fourteen chars', code: '' })).rejects.toMatchObject({ code: 'weak_password' });
-    await activateAccount(t.deps.db, SYSTEM_CONTEXT, token, { password: 'fifteen chars!!', code: '' });
+    await expect(activateAccount(t.deps.db, t.deps.totpVault, SYSTEM_CONTEXT, token, { password: 'fourteen chars', code: '' })).rejects.toMatchObject({ code: 'weak_password' });
+    await activateAccount(t.deps.db, t.deps.totpVault, SYSTEM_CONTEXT, token, { password: 'fifteen chars!!', code: '' });
     const user = await t.deps.db.selectFrom('users').selectAll().where('email', '=', who.email).executeTakeFirstOrThrow();
     expect(user.email_verified_at).toBeInstanceOf(Date);
     expect(user.totp_enrolled_at).toBeNull();
