@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../db/database';
+import { sql, type Transaction } from 'kysely';
+import type { Database, Db } from '../db/database';
 import { recordAudit, type AuditContext } from '../audit/audit.service';
-import { notFound } from '../http/errors';
+import { AppError, notFound } from '../http/errors';
 import { enqueueMail } from '../notifications/outbox';
 import { hashPassword } from './password';
 import { insertUniqueUser } from './users.service';
@@ -10,6 +11,9 @@ import type { Links } from './verification.service';
 import type { InvitationRequest } from './registration.schemas';
 
 export const INVITATION_LIFETIME_MS = 72 * 60 * 60 * 1000;
+/** Invitations one organization may send per rolling 24 hours (each is an e-mail to any address). */
+export const MAX_INVITATIONS_PER_DAY = 20;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Strips control characters from names quoted in an e-mail body (the schemas refuse them too). */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -25,6 +29,7 @@ export async function inviteMember(db: Db, ctx: AuditContext, organizationId: st
   return db.transaction().execute(async (trx) => {
     const org = await trx.selectFrom('organizations').select(['id', 'legal_name']).where('id', '=', organizationId).executeTakeFirst();
     if (!org) throw notFound('organization');
+    await assertInvitationAllowed(trx, organizationId);
     const id = await insertUniqueUser(trx, {
       email: input.email, name: input.name, role: 'vendor', organizationId, passwordHash: unusable, emailVerified: false, totpSecret: null,
     });
@@ -48,6 +53,22 @@ export async function inviteMember(db: Db, ctx: AuditContext, organizationId: st
     await recordAudit(trx, ctx, { action: 'organization.member_invited', subjectType: 'organization', subjectId: organizationId, data: { userId: id, email: input.email } });
     return { id, email: input.email, name: input.name, organizationId };
   });
+}
+
+/**
+ * The portal sends each invitation as an e-mail to an address the inviter chooses: capped per
+ * organization so an account cannot be used to mail strangers in bulk. Serialized per organization,
+ * so parallel requests cannot overshoot.
+ */
+async function assertInvitationAllowed(trx: Transaction<Database>, organizationId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`invitations:${organizationId}`}, 0))`.execute(trx);
+  const { n } = await trx.selectFrom('audit_events').select(sql<number>`count(*)::int`.as('n'))
+    .where('subject_id', '=', organizationId).where('action', '=', 'organization.member_invited')
+    .where('occurred_at', '>', new Date(Date.now() - DAY_MS)).executeTakeFirstOrThrow();
+  if (n >= MAX_INVITATIONS_PER_DAY) {
+    throw new AppError(429, 'too_many_invitations', `Your organization has sent ${MAX_INVITATIONS_PER_DAY} invitations in the last 24 hours, the most allowed. Try again tomorrow, or ask the agency for help.`,
+      [{ retryAfterSeconds: DAY_MS / 1000 }]);
+  }
 }
 
 /** GET /organizations/:id: the organization, its standing and its (not disabled) members. */

@@ -26,7 +26,7 @@ export const COUNTRY_OPTIONS = COUNTRY_CODES.map((code) => ({ code, name: region
 const FIELD_HELP: Record<string, readonly [id: string, message: string]> = {
   'organization.legalName': ['legalName', 'Enter your organization’s legal name, on one line (up to 300 characters).'],
   'organization.country': ['country', 'Choose the country where your organization is registered.'],
-  'organization.uei': ['uei', 'A Unique Entity ID is 12 letters and digits, for example KL1234567890. Leave it empty if your organization has none.'],
+  'organization.uei': ['uei', 'A Unique Entity ID is 12 letters and digits (SAM.gov never uses the letters O or I), for example KL1234567890. Leave it empty if your organization has none.'],
   'standing.basis': ['basis', 'Choose whether your organization is named in the notice or directly impacted by it.'],
   'standing.statement': ['statement', 'Describe how the action affects your organization (up to 10,000 characters).'],
   'user.name': ['name', 'Enter your name, on one line (up to 200 characters).'],

@@ -26,7 +26,7 @@ export const registerSchema: JSONSchemaType<RegisterRequest> = {
       properties: {
         legalName: { type: 'string', minLength: 1, maxLength: 300, pattern: NO_CONTROLS },
         country: { type: 'string', enum: COUNTRY_CODES, description: 'ISO 3166-1 alpha-2 code in capitals, e.g. US, DE, RU' },
-        uei: { type: 'string', pattern: '^[A-Z0-9]{12}$', maxLength: 12, nullable: true, description: 'SAM.gov Unique Entity ID (12 letters and digits)' },
+        uei: { type: 'string', pattern: '^[A-HJ-NP-Z0-9]{12}$', maxLength: 12, nullable: true, description: 'SAM.gov Unique Entity ID: 12 capital letters and digits, never the letters O or I' },
       },
     },
     standing: {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { buildUser, tokenFor, type TestUser } from '../helpers/factories';
+import { buildOrganization, buildUser, tokenFor, type TestUser } from '../helpers/factories';
 import { SYSTEM_CONTEXT } from '../../server/audit/audit.service';
 import { activateAccount } from '../../server/accounts/enrolment.service';
+import { MAX_INVITATIONS_PER_DAY } from '../../server/accounts/invitations.service';
 
 let t: TestApp;
 let a: TestUser;
@@ -120,3 +121,25 @@ describe('GET /api/v1/organizations/:id', () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe('the invitation cap', () => {
+  it(`when an organization has sent ${MAX_INVITATIONS_PER_DAY} invitations in a day, then the next is 429 with Retry-After, and no account or mail is made`, async () => {
+    const orgId = await buildOrganization(t.deps);
+    const member = await buildUser(t.deps, { organizationId: orgId });
+    const token = await tokenFor(t.app, member);
+    for (let i = 0; i < MAX_INVITATIONS_PER_DAY; i += 1) await invite(orgId, colleague(), token).expect(201);
+
+    const who = colleague();
+    const res = await invite(orgId, who, token);
+
+    expect(res.status).toBe(429);
+    expect(res.body.error.code).toBe('too_many_invitations');
+    expect(res.headers['retry-after']).toBe('86400');
+    expect(await userRows(who.email)).toEqual([]);
+    const mail = await t.deps.db.selectFrom('outbox').select('id').where('to_address', '=', who.email).execute();
+    expect(mail).toEqual([]);
+    const other = await invite(b.organizationId!, colleague(), bToken);
+    expect(other.status).toBe(201);
+  });
+});
+

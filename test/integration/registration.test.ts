@@ -84,6 +84,7 @@ describe('POST /api/v1/auth/register', () => {
     ['a country that is not ISO 3166-1', { organization: { country: 'EU' } }, 'organization.country'],
     ['a lower-case country', { organization: { country: 'ru' } }, 'organization.country'],
     ['a UEI of the wrong length', { organization: { uei: 'KL123' } }, 'organization.uei'],
+    ['a UEI with the letter O, which SAM.gov never uses', { organization: { uei: 'KLO234567890' } }, 'organization.uei'],
     ['an unknown standing basis', { standing: { basis: 'competitor' } }, 'standing.basis'],
     ['an empty statement', { standing: { statement: '' } }, 'standing.statement'],
     ['a name with a line break', { user: { name: 'Eve\r\nBcc: all@example.test' } }, 'user.name'],
