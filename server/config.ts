@@ -23,6 +23,8 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Run the outbox worker inside the web process (default outside production). */
   readonly workerInProcess: boolean;
+  /** When set, GET /metrics answers only `Authorization: Bearer <this>`. */
+  readonly metricsToken?: string;
 }
 
 interface RawSettings {
@@ -39,6 +41,7 @@ interface RawSettings {
   RECEIPT_SIGNING_KEY?: string;
   LOG_LEVEL: Config['logLevel'];
   WORKER_IN_PROCESS?: boolean;
+  METRICS_TOKEN?: string;
 }
 
 const settingsSchema: JSONSchemaType<RawSettings> = {
@@ -59,6 +62,7 @@ const settingsSchema: JSONSchemaType<RawSettings> = {
     },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     WORKER_IN_PROCESS: { type: 'boolean', nullable: true },
+    METRICS_TOKEN: { type: 'string', minLength: 32, maxLength: 200, pattern: '^[\\x21-\\x7e]+$', nullable: true },
   },
   required: [],
   additionalProperties: true,
@@ -110,5 +114,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     receiptSigningKey: s.RECEIPT_SIGNING_KEY,
     logLevel: s.LOG_LEVEL,
     workerInProcess: s.WORKER_IN_PROCESS ?? s.NODE_ENV !== 'production',
+    metricsToken: s.METRICS_TOKEN,
   });
 }

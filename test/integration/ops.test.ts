@@ -28,6 +28,23 @@ describe('operations endpoints', () => {
     expect(res.text).toMatch(/db_pool_connections_total \d+/);
   });
 
+  it('when METRICS_TOKEN is set, then /metrics answers only that bearer token (401 otherwise, with a clear code)', async () => {
+    const token = 'metrics-token-of-the-monitoring-system-0123456789';
+    const guarded = await startTestApp({ env: { METRICS_TOKEN: token } });
+    try {
+      const none = await request(guarded.app).get('/metrics');
+      expect(none.status).toBe(401);
+      expect(none.body.error.code).toBe('metrics_token_required');
+      expect(none.text).not.toContain('http_requests_total');
+      expect((await request(guarded.app).get('/metrics').set('Authorization', `Bearer ${token}x`)).status).toBe(401);
+      const ok = await request(guarded.app).get('/metrics').set('Authorization', `Bearer ${token}`);
+      expect(ok.status).toBe(200);
+      expect(ok.text).toContain('http_requests_total');
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('when any response is sent, then it carries the security headers and a request id', async () => {
     const res = await request(t.app).get('/api/v1/me').set('X-Request-Id', 'trace-12345678');
     expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
