@@ -31,7 +31,8 @@ export function createApp(deps: Deps): Express {
   const app = express();
   const secure = deps.config.publicUrl.startsWith('https://');
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // Only the proxies named in TRUST_PROXY (default: one on this host) may say who the client is.
+  app.set('trust proxy', deps.config.trustProxy);
   app.set('query parser', 'simple');
   configureViews(app, { noCache: deps.config.nodeEnv === 'development' });
   const metrics = createMetrics(deps.pool);

@@ -23,6 +23,8 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Run the outbox worker inside the web process (default outside production). */
   readonly workerInProcess: boolean;
+  /** Whose X-Forwarded-For is believed (Express "trust proxy"): the per-address throttles and the audit's ip rely on it. */
+  readonly trustProxy: string;
   /** When set, GET /metrics answers only `Authorization: Bearer <this>`. */
   readonly metricsToken?: string;
 }
@@ -42,6 +44,7 @@ interface RawSettings {
   LOG_LEVEL: Config['logLevel'];
   WORKER_IN_PROCESS?: boolean;
   METRICS_TOKEN?: string;
+  TRUST_PROXY: string;
 }
 
 const settingsSchema: JSONSchemaType<RawSettings> = {
@@ -62,6 +65,10 @@ const settingsSchema: JSONSchemaType<RawSettings> = {
     },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     WORKER_IN_PROCESS: { type: 'boolean', nullable: true },
+    TRUST_PROXY: {
+      type: 'string', maxLength: 500, default: 'loopback',
+      pattern: '^(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(/[0-9]{1,3})?)(, ?(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(/[0-9]{1,3})?))*$',
+    },
     METRICS_TOKEN: { type: 'string', minLength: 32, maxLength: 200, pattern: '^[\\x21-\\x7e]+$', nullable: true },
   },
   required: [],
@@ -115,5 +122,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: s.LOG_LEVEL,
     workerInProcess: s.WORKER_IN_PROCESS ?? s.NODE_ENV !== 'production',
     metricsToken: s.METRICS_TOKEN,
+    trustProxy: s.TRUST_PROXY,
   });
 }

@@ -45,6 +45,22 @@ describe('operations endpoints', () => {
     }
   });
 
+  it('when a request says X-Forwarded-For, then only a proxy named in TRUST_PROXY is believed', async () => {
+    const seenIp = async (app: TestApp) => {
+      await request(app.app).post('/api/v1/auth/tokens').set('X-Forwarded-For', '203.0.113.77').send({ email: 'nobody@example.test', password: 'a wrong password of some length' });
+      const row = await app.deps.db.selectFrom('audit_events').select('ip').where('action', '=', 'auth.sign_in_failed').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+      return row.ip;
+    };
+    // The test client connects from loopback: trusted by default, not when only another proxy is named.
+    expect(await seenIp(t)).toBe('203.0.113.77');
+    const strict = await startTestApp({ env: { TRUST_PROXY: '10.1.2.3' } });
+    try {
+      expect(await seenIp(strict)).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('when any response is sent, then it carries the security headers and a request id', async () => {
     const res = await request(t.app).get('/api/v1/me').set('X-Request-Id', 'trace-12345678');
     expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
