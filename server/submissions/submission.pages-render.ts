@@ -14,7 +14,6 @@ import { listDocuments, type DocumentRow, type SubmissionRow } from './submissio
 import { draftTextFromForm, formString, responseFormFields } from './submission.form';
 import { documentModels, fieldSummary, proceedingModel, submissionModel, unpairedConfidential } from './submission.page-model';
 import { describeBytes } from '../documents/upload-errors';
-import { windowState } from '../proceedings/deadline';
 import { listRequests, requestStatus, type RequestRow } from '../review/information-requests.repository';
 import { requestModels } from '../review/information-requests.page-model';
 
@@ -95,12 +94,13 @@ export function renderView(res: Response, d: PageData, o: RenderOptions = {}): v
   const filedResponse = sub.kind === 'response' && (sub.status === 'submitted' || sub.status === 'in_review');
   const anyOpen = d.requests.some((r) => requestStatus(r, now) === 'open');
   const newChild = (param: string) => `/proceedings/${encodeURIComponent(sub.docket)}/submissions/new?${param}=${sub.id}`;
+  const shown = proceedingModel(proceeding, now);
   res.status(o.status ?? 200).render('submissions/view', {
     title: sub.tracking_number ? `${sub.tracking_number}: ${sub.title}` : sub.title,
-    sub: submissionModel(sub), proceeding: proceedingModel(proceeding, new Date()),
+    sub: submissionModel(sub), proceeding: shown,
     fieldList: fieldSummary(proceeding.response_schema, sub.fields), documents: documentModels(d.docs),
     canWithdraw: d.mayAct && canMove(sub.status, 'withdraw'),
-    supplementUrl: d.mayAct && filedResponse && (windowState(now, proceeding.opens_at, proceeding.closes_at) === 'open' || anyOpen) ? newChild('supplementTo') : null,
+    supplementUrl: d.mayAct && filedResponse && (shown.windowState === 'open' || anyOpen) ? newChild('supplementTo') : null,
     requests: sub.kind === 'response' ? requestModels(d.requests, proceeding.time_zone, now) : [],
     replyUrl: d.mayAct && filedResponse && anyOpen ? newChild('replyTo') : null,
     reason: o.posted ? formString(o.posted, 'reason') : '',
@@ -119,7 +119,7 @@ export function renderReview(res: Response, d: PageData, user: { email_verified_
   const open = d.requests.find((r) => requestStatus(r, now) === 'open');
   const check = sub.status === 'draft' ? filingProblems(sub, d.docs, proceeding, user, now, open) : { problems: [], late: false };
   res.status(o.status ?? 200).render('submissions/review', {
-    title: `Review and file: ${sub.title}`, sub: submissionModel(sub), proceeding: proceedingModel(proceeding, new Date()),
+    title: `Review and file: ${sub.title}`, sub: submissionModel(sub), proceeding: proceedingModel(proceeding, now),
     fieldList: sub.kind === 'response' ? fieldSummary(proceeding.response_schema, sub.fields) : [],
     documents: documentModels(d.docs), problems: check.problems, late: check.late,
     statement: CERTIFICATION_STATEMENT, idempotencyKey: randomBytes(18).toString('base64url'),
