@@ -30,6 +30,8 @@ export interface Runtime {
   deps: Deps;
   databaseUrl: string;
   embedded: boolean;
+  /** The embedded cluster's directory, when this process uses one. */
+  embeddedDir?: string;
   /** Closes the pool and stops an embedded server this process started. */
   close(): Promise<void>;
 }
@@ -50,7 +52,7 @@ export async function openRuntime(config: Config, opts: { logger?: Logger; migra
   const secret = sessionSecret(config);
   const deps: Deps = { config, db, pool, logger, sessionSecret: secret, receiptKey: loadReceiptKey(receiptSigningKey(config)), totpVault: TotpVault.fromSessionSecret(secret) };
   return {
-    deps, databaseUrl, embedded: Boolean(embedded),
+    deps, databaseUrl, embedded: Boolean(embedded), embeddedDir: embedded?.clusterDir,
     async close() {
       await db.destroy();
       await embedded?.stop();

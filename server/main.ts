@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   process.stdout.write([
     '',
     `Vendor Response Portal is running at ${config.publicUrl}`,
-    `Database: ${runtime.embedded ? `embedded PostgreSQL (data in ${config.dataDir}/postgres)` : 'DATABASE_URL'}`,
+    `Database: ${runtime.embedded ? `embedded PostgreSQL (data in ${runtime.embeddedDir})` : 'DATABASE_URL'}`,
     `Mail: ${config.smtpUrl ? 'SMTP_URL' : 'written to the log (SMTP_URL unset)'}; worker ${jobs ? 'in this process' : 'separate (npm run worker)'}`,
     demo ? describeDemoAccounts(demo.accounts) : '',
     '',

