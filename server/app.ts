@@ -25,6 +25,7 @@ import { proceedingPages } from './proceedings/proceedings.pages';
 import { registrationPages } from './accounts/registration.pages';
 import { submissionPages } from './submissions/submissions.pages';
 import { receiptPages } from './receipts/receipts.pages';
+import { keepRawJson } from './receipts/strict-json';
 
 /** Builds the Express app from its dependencies; main.ts listens, tests call it in-process. */
 export function createApp(deps: Deps): Express {
@@ -53,7 +54,8 @@ export function createApp(deps: Deps): Express {
   app.use('/assets/app', express.static(path.join(PROJECT_ROOT, 'public'), { index: false, maxAge: '1h' }));
   app.use(opsRoutes(deps, metrics));
 
-  app.use(express.json({ limit: '512kb', strict: true }));
+  // keepRawJson: the receipt verifier re-reads the exact text strictly (server/receipts/strict-json.ts).
+  app.use(express.json({ limit: '512kb', strict: true, verify: keepRawJson }));
   app.use(express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 100 }));
   app.use(authenticate(deps.db, secure));
   app.use(csrfProtection({ secret: deps.sessionSecret, secure, publicOrigin: new URL(deps.config.publicUrl).origin }));

@@ -5,6 +5,7 @@ import { describe } from '../http/openapi';
 import { badRequest } from '../http/errors';
 import { decodeCursor, encodeCursor, parseLimit, singleQuery } from '../http/pagination';
 import { verifyAuditChain } from './audit.verify';
+import { canonicalJson } from './canonical-json';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
@@ -27,14 +28,15 @@ export function auditApi(deps: Deps): Router {
     const rows = await query.execute();
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    res.json({
+    // Serialised without recursion: a row of any depth the chain holds can be exported (docs/audit.md).
+    res.type('application/json').send(canonicalJson({
       items: page.map((r) => ({
         seq: Number(r.seq), occurredAt: r.occurred_at.toISOString(), actorId: r.actor_id, actorRole: r.actor_role,
         action: r.action, subjectType: r.subject_type, subjectId: r.subject_id, requestId: r.request_id,
         ip: r.ip, userAgent: r.user_agent, data: r.data, prevHash: r.prev_hash, hash: r.hash,
       })),
       nextCursor: rows.length > limit && last ? encodeCursor(Number(last.seq)) : null,
-    });
+    }));
   });
 
   describe({ method: 'get', path: '/audit/verify', tag: 'record', summary: 'Recompute the whole hash chain: {ok, count, headHash, firstBadSeq?}.', roles: ['legal', 'admin'] });

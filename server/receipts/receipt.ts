@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/audit.chain';
 import type { DocumentRow, SubmissionRow } from '../submissions/submissions.repository';
-import { signPayload, verifyPayload, type ReceiptKey, type Signature } from './signing';
+import { assertCanonicalSignature, signPayload, verifyPayload, type ReceiptKey, type Signature } from './signing';
 
 /** What a vendor keeps after filing (PRODUCT.md: Receipt). Field meanings: docs/receipts.md. */
 export interface ReceiptPayload {
@@ -45,12 +45,16 @@ export function contentDigest(sub: Pick<SubmissionRow, 'id' | 'docket' | 'organi
 
 export const signReceipt = (key: ReceiptKey, payload: ReceiptPayload): Receipt => ({ payload, signature: signPayload(key, payload) });
 
-/** Checks a receipt someone presents: shape, key and Ed25519 signature. */
+/**
+ * Checks a receipt someone presents: shape, key and Ed25519 signature. A signature value in any
+ * spelling but the canonical one is refused with 422 `signature_not_canonical` (docs/receipts.md).
+ */
 export function checkReceipt(key: ReceiptKey, receipt: { payload?: unknown; signature?: { algorithm?: string; keyId?: string; value?: string } }): { valid: boolean; reason?: string } {
   const sig = receipt.signature;
   if (!receipt.payload || typeof receipt.payload !== 'object' || !sig || typeof sig.value !== 'string') {
     return { valid: false, reason: 'malformed: a receipt has "payload" and "signature" {algorithm, keyId, value}' };
   }
+  assertCanonicalSignature(sig.value);
   if (sig.keyId !== key.keyId) return { valid: false, reason: `signed with an unknown key (${String(sig.keyId)}); this portal's key is ${key.keyId}` };
   return verifyPayload(key, receipt.payload, sig as Signature)
     ? { valid: true }

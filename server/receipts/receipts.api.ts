@@ -10,6 +10,7 @@ import { visibleSubmission } from '../submissions/drafts.service';
 import { verifyReceiptSchema } from '../submissions/submissions.schemas';
 import { checkReceipt, type Receipt } from './receipt';
 import { receiptPdf } from './receipt.pdf';
+import { rawJsonText, readReceiptText } from './strict-json';
 
 const parseVerify = parser(verifyReceiptSchema);
 
@@ -35,7 +36,10 @@ export function receiptsApi(deps: Deps): Router {
 
   describe({ method: 'post', path: '/receipts/verify', tag: 'receipts', summary: 'Check a receipt\'s signature: {valid, reason?}. Public.', requestBody: verifyReceiptSchema });
   router.post('/receipts/verify', (req, res) => {
-    res.json(checkReceipt(deps.receiptKey, parseVerify(req.body).receipt));
+    // The body is read again from its exact text: JSON.parse let a repeated member name win silently.
+    const raw = rawJsonText(req);
+    const body: unknown = raw === undefined ? req.body : readReceiptText(raw);
+    res.json(checkReceipt(deps.receiptKey, parseVerify(body).receipt));
   });
 
   describe({ method: 'get', path: '/receipts/public-key', tag: 'receipts', summary: 'The Ed25519 public key that signs receipts (PEM). Public.' });

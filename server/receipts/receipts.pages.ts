@@ -8,6 +8,7 @@ import { visibleSubmission } from '../submissions/drafts.service';
 import { formString } from '../submissions/submission.form';
 import { exactBytes, formatUtc } from '../submissions/submission.display';
 import { checkReceipt, type Receipt, type ReceiptPayload } from './receipt';
+import { readReceiptText } from './strict-json';
 
 /** What the receipt page and a successful verification show, from the signed payload only. */
 function receiptModel(p: ReceiptPayload) {
@@ -24,12 +25,7 @@ function receiptModel(p: ReceiptPayload) {
  */
 function pastedReceipt(text: string): { payload?: unknown; signature?: { algorithm?: string; keyId?: string; value?: string } } {
   if (!text.trim()) throw badRequest('receipt_required', 'Paste the receipt (the JSON file you downloaded) into the box.');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw badRequest('malformed_json', 'The text is not valid JSON. Paste the whole receipt file unchanged, from the first “{” to the last “}”.');
-  }
+  const parsed = readReceiptText(text); // malformed_json, or duplicate_json_key for a repeated member
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isObject(parsed)) throw badRequest('not_a_receipt', 'The JSON is not a receipt: a receipt is an object with "payload" and "signature".');
   const inner = isObject(parsed['receipt']) && !('payload' in parsed) ? parsed['receipt'] : parsed;
@@ -68,13 +64,14 @@ export function receiptPages(deps: Deps): Router {
   router.post('/receipts/verify', (req, res) => {
     const text = formString(req.body, 'receipt');
     let receipt: ReturnType<typeof pastedReceipt>;
+    let result: { valid: boolean; reason?: string };
     try {
       receipt = pastedReceipt(text);
+      result = checkReceipt(deps.receiptKey, receipt);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       return renderVerify(res, { status: err.status, text, error: err });
     }
-    const result = checkReceipt(deps.receiptKey, receipt);
     // Only a valid receipt's contents are shown: an invalid one may say anything.
     renderVerify(res, { text, result, payload: result.valid ? receipt.payload as ReceiptPayload : undefined });
   });

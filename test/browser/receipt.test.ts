@@ -98,6 +98,24 @@ describe('the verification page', () => {
     expect(problems).toEqual([]);
   });
 
+  it('when the pasted receipt names a member twice, then the error summary has focus, names duplicate_json_key and the text is kept', async () => {
+    const vendor = await buildUser(t.deps);
+    const { receipt } = await filedSubmission(vendor);
+    const repeated = JSON.stringify(receipt).replace('"late":false', '"late":true,"late":false');
+    const { page, problems } = await open();
+    await page.goto(`${t.url}/receipts/verify`);
+    await tabTo(page, '#receipt');
+    await page.keyboard.insertText(repeated);
+    await page.keyboard.press('Tab');
+    await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
+    expect(await isFocused(page, '[role="alert"]')).toBe(true);
+    expect(await page.locator('[role="alert"]').innerText()).toContain('duplicate_json_key');
+    expect(await page.locator('.vrp-result').count()).toBe(0);
+    expect(await page.inputValue('#receipt')).toBe(repeated);
+    await expectNoAxeViolations(page);
+    expect(problems).toEqual([]);
+  });
+
   it('when the pasted text is not JSON, then the error summary has focus and the text is kept', async () => {
     const { page, problems } = await open();
     await page.goto(`${t.url}/receipts/verify`);
