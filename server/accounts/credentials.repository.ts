@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import type { DbOrTrx, SessionStage } from '../db/database';
 
 export const IDLE_TIMEOUT_MS = 60 * 60 * 1000;
