@@ -5,6 +5,7 @@ import * as storageKeyIndexes from './2026-11-28T0500_storage_key_indexes';
 import * as informationRequests from './2026-11-28T0600_information_requests';
 import * as outboxSensitive from './2026-11-28T0700_outbox_sensitive';
 import * as auditIpIndex from './2026-11-28T0800_audit_ip_index';
+import * as authAttempts from './2026-12-01T1000_auth_attempts';
 
 /**
  * Every migration, by its frozen name. Listed statically (not read from disk) so the same code runs
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0600_information_requests': informationRequests,
   '2026-11-28T0700_outbox_sensitive': outboxSensitive,
   '2026-11-28T0800_audit_ip_index': auditIpIndex,
+  '2026-12-01T1000_auth_attempts': authAttempts,
 };

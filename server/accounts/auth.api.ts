@@ -51,7 +51,7 @@ export function accountsApi(deps: Deps): Router {
     res.status(201).location(`/api/v1/users/${user.id}`).json(user);
   });
 
-  describe({ method: 'post', path: '/users/:id/disable', tag: 'accounts', summary: 'Disable an account: its sessions and tokens end at once.', roles: ['admin'], requestBody: disableUserSchema, response: { status: 204 } });
+  describe({ method: 'post', path: '/users/:id/disable', tag: 'accounts', summary: 'Disable an account: its sessions and tokens end at once. Refused (409) for your own account and for the last administrator.', roles: ['admin'], requestBody: disableUserSchema, response: { status: 204 } });
   router.post('/users/:id/disable', requirePermission('user.disable'), async (req, res) => {
     const { reason } = parseDisable(req.body);
     await disableUser(deps.db, auditContext(req), uuidParam(req.params['id'], 'account'), reason);

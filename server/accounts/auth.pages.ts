@@ -5,9 +5,9 @@ import { AppError, unauthorized } from '../http/errors';
 import { clearCookie, cookieNames, cookieOptions } from '../http/cookies';
 import { recordAuditNow } from '../audit/audit.service';
 import { checkPassword, checkTotp, firstStage, startSession } from './sign-in.service';
-import { activateAccount, activationTotpSecret, confirmTotp, findActivation, pendingTotpSecret } from './enrolment.service';
+import { activateAccount, activationTotpSecret, confirmTotp, findActivation, openActivation, pendingTotpSecret } from './enrolment.service';
 import { revokeSession, ABSOLUTE_TIMEOUT_MS } from './credentials.repository';
-import { findUserById } from './users.repository';
+import { findUserById, type UserRow } from './users.repository';
 import { totpUri } from './totp';
 
 /** Only same-site paths may follow sign-in (no open redirects). */
@@ -18,6 +18,18 @@ const field = (req: Request, name: string): string => {
   const v = (req.body as Record<string, unknown> | undefined)?.[name];
   return typeof v === 'string' ? v : '';
 };
+
+/** Renders a refusal on its form, with Retry-After when throttled; faults rethrow. */
+function renderRefusal(res: Response, err: unknown, view: string, model: Record<string, unknown>): void {
+  if (!(err instanceof AppError) || err.status >= 500) throw err;
+  const retry = err.details.find((d) => typeof d['retryAfterSeconds'] === 'number');
+  if (retry) res.set('Retry-After', String(retry['retryAfterSeconds']));
+  res.status(err.status).render(view, { ...model, error: err });
+}
+
+/** A wrong code that used the last try, or a step already throttled: the half-signed-in session must end. */
+const usedUp = (err: unknown): err is AppError => err instanceof AppError
+  && (err.code === 'too_many_attempts' || (err.code === 'invalid_totp' && err.details[0]?.['attemptsLeft'] === 0));
 
 /** Browser pages for signing in (password, then TOTP for staff), enrolment, activation, sign-out. */
 export function accountPages(deps: Deps): Router {
@@ -39,6 +51,17 @@ export function accountPages(deps: Deps): Router {
     if (!user) throw unauthorized();
     return user;
   };
+  /**
+   * Ends a password-accepted session that ran out of authenticator tries, server-side: its cookie
+   * no longer reaches the code step, and the person starts again from the password.
+   */
+  const endPending = async (req: Request, res: Response, user: UserRow): Promise<AppError> => {
+    if (req.portalSession) await revokeSession(deps.db, req.portalSession.rawId);
+    clearCookie(res, names.session, secure);
+    await recordAuditNow(deps.db, auditContext(req), { action: 'auth.sign_in_ended', subjectType: 'user', subjectId: user.id, data: { reason: 'too many wrong authenticator codes' } });
+    return new AppError(429, 'too_many_attempts', 'Too many wrong authenticator codes, so this sign-in has ended. Wait 15 minutes, then sign in again with your password.',
+      [{ retryAfterSeconds: 15 * 60 }]);
+  };
 
   router.get('/sign-in', (req, res) => {
     if (req.actor) return res.redirect(303, safeNext(req.query['next']));
@@ -55,8 +78,7 @@ export function accountPages(deps: Deps): Router {
       const target = stage === 'full' ? next : stage === 'mfa' ? '/sign-in/totp' : '/account/authenticator';
       res.redirect(303, stage === 'full' ? target : `${target}?next=${encodeURIComponent(next)}`);
     } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500) throw err;
-      res.status(err.status).render('accounts/sign-in', { title: 'Sign in', next, email, error: err });
+      renderRefusal(res, err, 'accounts/sign-in', { title: 'Sign in', next, email });
     }
   });
 
@@ -71,8 +93,8 @@ export function accountPages(deps: Deps): Router {
     try {
       await checkTotp(deps.db, deps.totpVault, auditContext(req), user, field(req, 'code'));
     } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500) throw err;
-      return res.status(err.status).render('accounts/totp', { title: 'Enter your authenticator code', next, error: err });
+      if (usedUp(err)) throw await endPending(req, res, user);
+      return renderRefusal(res, err, 'accounts/totp', { title: 'Enter your authenticator code', next });
     }
     await switchSession(req, res, user, 'full');
     res.redirect(303, next);
@@ -90,9 +112,10 @@ export function accountPages(deps: Deps): Router {
     try {
       await confirmTotp(deps.db, deps.totpVault, auditContext(req), user.id, field(req, 'code'));
     } catch (err) {
+      if (usedUp(err)) throw await endPending(req, res, user);
       if (!(err instanceof AppError) || err.status >= 500) throw err;
       const secret = await pendingTotpSecret(deps.db, deps.totpVault, user);
-      return res.status(err.status).render('accounts/enrol', { title: 'Set up your authenticator', next, secret, uri: totpUri(secret, user.email), error: err });
+      return renderRefusal(res, err, 'accounts/enrol', { title: 'Set up your authenticator', next, secret, uri: totpUri(secret, user.email) });
     }
     const enrolled = await findUserById(deps.db, user.id);
     await switchSession(req, res, enrolled!, 'full');
@@ -100,15 +123,15 @@ export function accountPages(deps: Deps): Router {
   });
 
   /** The activation page: staff set up an authenticator too; vendors (secret null) choose a password only. */
-  const activationPage = async (token: string) => {
-    const user = await findActivation(deps.db, token);
+  const activationPage = async (token: string, user: UserRow) => {
     const secret = await activationTotpSecret(deps.db, deps.totpVault, user);
     return { title: 'Activate your account', token, email: user.email, secret, uri: secret ? totpUri(secret, user.email) : null };
   };
 
   router.get('/account/activate', async (req, res) => {
     const token = String(req.query['token'] ?? '').slice(0, 100);
-    res.render('accounts/activate', await activationPage(token));
+    // Opening the link checks its token: throttled like the form behind it.
+    res.render('accounts/activate', await activationPage(token, await openActivation(deps.db, auditContext(req), token)));
   });
 
   router.post('/account/activate', async (req, res) => {
@@ -116,8 +139,9 @@ export function accountPages(deps: Deps): Router {
     try {
       await activateAccount(deps.db, deps.totpVault, auditContext(req), token, { password: field(req, 'password'), code: field(req, 'code') });
     } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500 || err.status === 404) throw err;
-      return res.status(err.status).render('accounts/activate', { ...(await activationPage(token)), error: err });
+      // Unknown links and throttled clients get the error page, not a form that would confirm the link.
+      if (!(err instanceof AppError) || err.status >= 500 || err.status === 404 || err.status === 429) throw err;
+      return renderRefusal(res, err, 'accounts/activate', await activationPage(token, await findActivation(deps.db, token)));
     }
     res.redirect(303, '/sign-in?activated=1');
   });

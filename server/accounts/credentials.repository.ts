@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import type { DbOrTrx, SessionStage } from '../db/database';
 
 export const IDLE_TIMEOUT_MS = 60 * 60 * 1000;
@@ -74,30 +73,4 @@ export async function findLiveToken(db: DbOrTrx, token: string) {
 
 export async function revokeApiToken(db: DbOrTrx, tokenId: string): Promise<void> {
   await db.updateTable('api_tokens').set({ revoked_at: new Date() }).where('id', '=', tokenId).execute();
-}
-
-const FAILURE_WINDOW_MS = 15 * 60 * 1000;
-export const MAX_FAILURES_PER_ACCOUNT = 5;
-export const MAX_FAILURES_PER_IP = 30;
-
-/** Failed sign-ins in the window, for an e-mail (known or not) and for an address. */
-export async function recentFailures(db: DbOrTrx, emailKey: string, ip: string) {
-  const since = new Date(Date.now() - FAILURE_WINDOW_MS);
-  const row = await db.selectFrom('sign_in_failures')
-    .select([
-      sql<number>`count(*) FILTER (WHERE email_key = ${emailKey})::int`.as('byEmail'),
-      sql<number>`count(*) FILTER (WHERE ip = ${ip})::int`.as('byIp'),
-    ])
-    .where('at', '>', since)
-    .where((eb) => eb.or([eb('email_key', '=', emailKey), eb('ip', '=', ip)]))
-    .executeTakeFirstOrThrow();
-  return { byEmail: row.byEmail, byIp: row.byIp, retryAfterSeconds: Math.ceil(FAILURE_WINDOW_MS / 1000) };
-}
-
-export async function recordFailure(db: DbOrTrx, emailKey: string, ip: string): Promise<void> {
-  await db.insertInto('sign_in_failures').values({ email_key: emailKey, ip }).execute();
-}
-
-export async function clearFailures(db: DbOrTrx, emailKey: string): Promise<void> {
-  await db.deleteFrom('sign_in_failures').where('email_key', '=', emailKey).execute();
 }

@@ -8,6 +8,7 @@ import { newTotpSecret, totpStep } from './totp';
 import type { TotpVault } from './totp-vault';
 import { enrolTotp, findUserById, setPassword, type UserRow } from './users.repository';
 import { sha256 } from './credentials.repository';
+import { POLICIES, claimAttempt, forgetAttempt, succeedAttempt, type Attempt } from './attempts';
 
 /** The secret an unenrolled user is setting up; made once and kept until confirmed. */
 export async function pendingTotpSecret(db: Db, vault: TotpVault, user: UserRow): Promise<string> {
@@ -27,22 +28,40 @@ export async function activationTotpSecret(db: Db, vault: TotpVault, user: UserR
   return isStaff(user.role) ? pendingTotpSecret(db, vault, user) : null;
 }
 
-const wrongCode = () => unprocessable('invalid_totp', 'That code does not match. Check the clock on your device and enter the current 6-digit code.');
+/** A wrong code; `attemptsLeft` lets the page end a half-signed-in session that has no tries left. */
+const wrongCode = (attempt: Attempt) => unprocessable('invalid_totp', 'That code does not match. Check the clock on your device and enter the current 6-digit code.',
+  [{ attemptsLeft: Math.max(0, attempt.remaining) }]);
 
-/** Confirms enrolment with a first code from the authenticator; that code is then used up. */
+/** Confirms enrolment with a first code from the authenticator (throttled like sign-in); that code is then used up. */
 export async function confirmTotp(db: Db, vault: TotpVault, ctx: AuditContext, userId: string, code: string): Promise<void> {
   const user = await findUserById(db, userId);
   if (!user?.totp_secret || user.totp_enrolled_at) throw new AppError(409, 'totp_already_enrolled', 'An authenticator is already set up for this account.');
+  const attempt = await claimAttempt(db, ctx, POLICIES.enrol, user.id);
   const secret = vault.openOrNull(user.id, user.totp_secret);
   const step = secret ? totpStep(secret, code.trim()) : null;
-  if (!secret || step === null) throw wrongCode();
+  if (!secret || step === null) throw wrongCode(attempt);
   await db.transaction().execute(async (trx) => {
     await enrolTotp(trx, user.id, vault.seal(user.id, secret), step);
     await recordAudit(trx, { ...ctx, actorId: user.id, actorRole: user.role }, { action: 'auth.totp_enrolled', subjectType: 'user', subjectId: user.id });
   });
+  await succeedAttempt(db, attempt);
 }
 
-/** The user an unused, unexpired activation link belongs to. */
+/** Attempts on one link are counted under its digest: whoever knows the link is its account. */
+const linkKey = (token: string): string => sha256(token).toString('hex');
+
+/**
+ * GET /account/activate: the user of an activation link, throttled like every other token check
+ * (an unknown link counts as a failure from this address; a good one is not counted).
+ */
+export async function openActivation(db: Db, ctx: AuditContext, token: string): Promise<UserRow> {
+  const attempt = await claimAttempt(db, ctx, POLICIES.activate, linkKey(token));
+  const user = await findActivation(db, token);
+  await forgetAttempt(db, attempt);
+  return user;
+}
+
+/** The user an unused, unexpired activation link belongs to (callers throttle first). */
 export async function findActivation(db: Db, token: string): Promise<UserRow> {
   const row = await db.selectFrom('one_time_tokens').select('user_id')
     .where('token_hash', '=', sha256(token)).where('purpose', '=', 'activate')
@@ -56,17 +75,22 @@ export async function findActivation(db: Db, token: string): Promise<UserRow> {
 
 /**
  * Completes an invitation: sets the password and (for staff) enrols the authenticator, in one
- * transaction that also uses up the link.
+ * transaction that also uses up the link. Throttled before the link is looked up or the password
+ * hashed; a refused new password is not counted (no secret was judged).
  */
 export async function activateAccount(db: Db, vault: TotpVault, ctx: AuditContext, token: string, input: { password: string; code: string }): Promise<void> {
+  const attempt = await claimAttempt(db, ctx, POLICIES.activate, linkKey(token));
   const user = await findActivation(db, token);
   const problem = passwordProblem(input.password, { mfa: isStaff(user.role), email: user.email, name: user.name });
-  if (problem) throw unprocessable('weak_password', problem);
+  if (problem) {
+    await forgetAttempt(db, attempt);
+    throw unprocessable('weak_password', problem);
+  }
   // Vendors sign in with a long password alone (15+ characters, no authenticator); a pending
   // secret left on a vendor by an older activation page is ignored, never enrolled.
   const secret = isStaff(user.role) && user.totp_secret ? vault.openOrNull(user.id, user.totp_secret) : null;
   const step = secret ? totpStep(secret, input.code.trim()) : null;
-  if (isStaff(user.role) && step === null) throw wrongCode();
+  if (isStaff(user.role) && step === null) throw wrongCode(attempt);
   const hash = await hashPassword(input.password);
   await db.transaction().execute(async (trx) => {
     const used = await trx.updateTable('one_time_tokens').set({ used_at: sql`now()` })
@@ -80,4 +104,5 @@ export async function activateAccount(db: Db, vault: TotpVault, ctx: AuditContex
     }
     await recordAudit(trx, { ...ctx, actorId: user.id, actorRole: user.role }, { action: 'user.activated', subjectType: 'user', subjectId: user.id });
   });
+  await succeedAttempt(db, attempt);
 }

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { Database, Db } from '../db/database';
 import { recordAudit, type AuditContext } from '../audit/audit.service';
 import { AppError, notFound } from '../http/errors';
 import { enqueueMail } from '../notifications/outbox';
-import { hashPassword } from './password';
+import { unusablePasswordHash } from './password';
 import { insertUniqueUser } from './users.service';
 import { newSecret, sha256 } from './credentials.repository';
 import type { Links } from './verification.service';
@@ -25,13 +24,12 @@ const plain = (s: string): string => s.replace(/[\u0000-\u001f\u007f]+/g, ' ');
  * one; following it also confirms their address. Account, link, e-mail and audit commit together.
  */
 export async function inviteMember(db: Db, ctx: AuditContext, organizationId: string, inviter: { name: string }, input: InvitationRequest, links: Links) {
-  const unusable = await hashPassword(randomBytes(32).toString('base64'));
   return db.transaction().execute(async (trx) => {
     const org = await trx.selectFrom('organizations').select(['id', 'legal_name']).where('id', '=', organizationId).executeTakeFirst();
     if (!org) throw notFound('organization');
     await assertInvitationAllowed(trx, organizationId);
     const id = await insertUniqueUser(trx, {
-      email: input.email, name: input.name, role: 'vendor', organizationId, passwordHash: unusable, emailVerified: false, totpSecret: null,
+      email: input.email, name: input.name, role: 'vendor', organizationId, passwordHash: unusablePasswordHash(), emailVerified: false, totpSecret: null,
     });
     const token = newSecret();
     await trx.insertInto('one_time_tokens').values({

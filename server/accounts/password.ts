@@ -30,6 +30,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** A hash no password matches, compared against for unknown accounts so timing stays the same. */
 export const DUMMY_HASH = `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${'A'.repeat(22)}==$${'A'.repeat(43)}=`;
 
+/**
+ * The stored hash of an account that has no password yet (invited, not activated): a random salt
+ * and a random key, so no password matches it and checking one costs the same scrypt work as for
+ * any account, yet making it costs none (invitations do not hash).
+ */
+export const unusablePasswordHash = (): string =>
+  `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${randomBytes(16).toString('base64')}$${randomBytes(KEY_LEN).toString('base64')}`;
+
 let blocklist: Set<string> | undefined;
 function commonPasswords(): Set<string> {
   blocklist ??= new Set(readFileSync(path.join(PROJECT_ROOT, 'server', 'accounts', 'common-passwords.txt'), 'utf8')

@@ -1,43 +1,27 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { recordAuditNow, recordAudit, type AuditContext } from '../audit/audit.service';
 import { AppError, unprocessable } from '../http/errors';
+import { POLICIES, claimAttempt } from './attempts';
 import { hashPassword, passwordProblem } from './password';
 import { insertUniqueUser } from './users.service';
 import { issueVerification, type Links } from './verification.service';
 import type { RegisterRequest } from './registration.schemas';
 
-/** Registrations (and refused attempts) one address may make per hour. */
-export const MAX_REGISTRATIONS_PER_HOUR = 10;
-const HOUR_MS = 60 * 60 * 1000;
-const COUNTED = ['organization.registered', 'registration.refused'];
-
-/**
- * Throttles registration per client address, counting the audit events registration already
- * writes (no table of its own). Checked before any work; a burst of parallel requests may overshoot
- * by the number in flight, which is fine against sustained abuse (e-mail probing, bulk sign-ups).
- */
-export async function assertRegistrationAllowed(db: Db, ip: string | null): Promise<void> {
-  const since = new Date(Date.now() - HOUR_MS);
-  const row = await db.selectFrom('audit_events').select(sql<number>`count(*)::int`.as('n'))
-    .where('action', 'in', COUNTED).where('occurred_at', '>', since)
-    .where('ip', ip === null ? 'is' : '=', ip).executeTakeFirstOrThrow();
-  if (row.n >= MAX_REGISTRATIONS_PER_HOUR) {
-    throw new AppError(429, 'too_many_registrations', 'Too many registrations from your network in the last hour. Try again in an hour.',
-      [{ retryAfterSeconds: HOUR_MS / 1000 }]);
-  }
-}
+/** Registration attempts one address may make per hour, whatever their outcome (attempts.ts). */
+export const MAX_REGISTRATIONS_PER_HOUR = POLICIES.register.perAddress;
 
 /**
  * POST /auth/register: a company registers itself, its standing and its first member. The
  * organization, the unverified vendor account, the verification link and e-mail, and the audit
- * events commit together; any refusal leaves nothing behind.
+ * events commit together; any refusal leaves nothing behind but its counted attempt.
  *
- * A taken e-mail is a 409 `email_taken` (API.md's convention; the ids in the 201 make a
- * look-alike success impossible). The throttle bounds how fast that can be used to probe.
+ * Every attempt is recorded before the password is hashed and counts against the client address's
+ * hourly limit, whatever happens next (refused, failed after hashing, or a success), so scrypt
+ * never runs unthrottled. A taken e-mail is a 409 `email_taken` (API.md's convention; the ids in
+ * the 201 make a look-alike success impossible); the same limit bounds how fast that can probe.
  */
 export async function registerOrganization(db: Db, ctx: AuditContext, input: RegisterRequest, links: Links) {
-  await assertRegistrationAllowed(db, ctx.ip);
+  await claimAttempt(db, ctx, POLICIES.register, '');
   const { organization: org, standing, user } = input;
   const problem = passwordProblem(user.password, { mfa: false, email: user.email, name: user.name });
   if (problem) throw unprocessable('weak_password', problem, [{ field: 'user.password' }]);
@@ -65,7 +49,7 @@ export async function registerOrganization(db: Db, ctx: AuditContext, input: Reg
     });
   } catch (err) {
     if (err instanceof AppError && err.code === 'email_taken') {
-      // Counted by the throttle above, so probing for accounts costs an attempt each time.
+      // The attempt is already counted; the trail also says what the probe found.
       await recordAuditNow(db, ctx, { action: 'registration.refused', data: { reason: 'email_taken', email: user.email.toLowerCase() } });
     }
     throw err;

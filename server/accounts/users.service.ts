@@ -1,11 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database, Db, Role } from '../db/database';
-import { recordAudit, type AuditContext } from '../audit/audit.service';
-import { AppError, unprocessable } from '../http/errors';
+import { recordAudit, recordAuditNow, type AuditContext } from '../audit/audit.service';
+import { AppError, conflict, unprocessable } from '../http/errors';
 import { enqueueMail } from '../notifications/outbox';
 import { isStaff } from '../access/actor';
-import { hashPassword, passwordProblem } from './password';
+import { hashPassword, passwordProblem, unusablePasswordHash } from './password';
 import { newTotpSecret } from './totp';
 import type { TotpVault } from './totp-vault';
 import { insertUser, type NewUser } from './users.repository';
@@ -31,8 +31,7 @@ export async function insertUniqueUser(trx: Transaction<Database>, user: NewUser
  */
 export async function inviteStaffUser(db: Db, ctx: AuditContext, input: { email: string; name: string; role: Role }, links: { publicUrl: string; mailDomain: string }) {
   return db.transaction().execute(async (trx) => {
-    const unusable = await hashPassword(randomBytes(32).toString('base64'));
-    const id = await insertUniqueUser(trx, { ...input, organizationId: null, passwordHash: unusable, emailVerified: true, totpSecret: null });
+    const id = await insertUniqueUser(trx, { ...input, organizationId: null, passwordHash: unusablePasswordHash(), emailVerified: true, totpSecret: null });
     const token = newSecret();
     await trx.insertInto('one_time_tokens').values({
       token_hash: sha256(token), user_id: id, purpose: 'activate', expires_at: new Date(Date.now() + ACTIVATION_LIFETIME_MS), used_at: null,
@@ -80,13 +79,43 @@ export async function createUserDirect(db: Db, vault: TotpVault, ctx: AuditConte
   });
 }
 
-/** An administrator disables an account: every session and token ends now; the row stays for the record. */
+const REFUSALS = new Set(['cannot_disable_self', 'last_administrator']);
+
+/**
+ * An administrator disables an account: every session and token ends now; the row stays for the
+ * record. Nobody disables their own account, and the last administrator who can sign in is never
+ * disabled (so no one can lock every administrator out); those refusals are audited like access
+ * denials. Active administrators' rows are locked first, so two administrators disabling each
+ * other at once cannot both succeed.
+ */
 export async function disableUser(db: Db, ctx: AuditContext, userId: string, reason: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const res = await trx.updateTable('users').set({ disabled_at: new Date(), updated_at: new Date() })
-      .where('id', '=', userId).where('disabled_at', 'is', null).executeTakeFirst();
-    if (res.numUpdatedRows !== 1n) throw new AppError(404, 'not_found', 'No such active account.');
-    await revokeAllCredentials(trx, userId);
-    await recordAudit(trx, ctx, { action: 'user.disabled', subjectType: 'user', subjectId: userId, data: { reason } });
-  });
+  try {
+    await db.transaction().execute(async (trx) => {
+      if (ctx.actorId === userId) throw conflict('cannot_disable_self', 'You cannot disable your own account. Ask another administrator to do it.');
+      await assertNotLastAdministrator(trx, userId);
+      const res = await trx.updateTable('users').set({ disabled_at: new Date(), updated_at: new Date() })
+        .where('id', '=', userId).where('disabled_at', 'is', null).executeTakeFirst();
+      if (res.numUpdatedRows !== 1n) throw new AppError(404, 'not_found', 'No such active account.');
+      await revokeAllCredentials(trx, userId);
+      await recordAudit(trx, ctx, { action: 'user.disabled', subjectType: 'user', subjectId: userId, data: { reason } });
+    });
+  } catch (err) {
+    if (err instanceof AppError && REFUSALS.has(err.code)) {
+      await recordAuditNow(db, ctx, { action: 'access.denied', subjectType: 'user', subjectId: userId, data: { reason: err.message, code: err.code } });
+    }
+    throw err;
+  }
+}
+
+/**
+ * Refuses to disable the last administrator who can sign in (activated: authenticator set up, not
+ * disabled). Locks every such row, so a concurrent disable waits and then counts what committed.
+ */
+async function assertNotLastAdministrator(trx: Transaction<Database>, userId: string): Promise<void> {
+  const admins = await trx.selectFrom('users').select('id')
+    .where('role', '=', 'admin').where('disabled_at', 'is', null).where('totp_enrolled_at', 'is not', null)
+    .orderBy('id').forUpdate().execute();
+  if (admins.some((a) => a.id === userId) && admins.length <= 1) {
+    throw conflict('last_administrator', 'This is the last administrator who can sign in. Make another administrator first, then disable this account.');
+  }
 }

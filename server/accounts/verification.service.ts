@@ -5,6 +5,7 @@ import { recordAudit, type AuditContext } from '../audit/audit.service';
 import { AppError, badRequest, conflict, forbidden } from '../http/errors';
 import { enqueueMail } from '../notifications/outbox';
 import { newSecret, sha256 } from './credentials.repository';
+import { POLICIES, claimAttempt, succeedAttempt } from './attempts';
 
 export const VERIFICATION_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /** New links a person may ask for per hour: enough for a lost mail, too few to flood an inbox. */
@@ -43,8 +44,10 @@ const invalidToken = (why: string) => badRequest('invalid_token', why);
 /**
  * POST /auth/verify-email: uses up the link and marks the address verified, with the audit event,
  * in one transaction. The row lock makes a link work exactly once, even when clicked twice at once.
+ * Throttled before the lookup: a refused link counts against the link and the client's address.
  */
 export async function verifyEmail(db: Db, ctx: AuditContext, token: string): Promise<void> {
+  const attempt = await claimAttempt(db, ctx, POLICIES.verifyEmail, sha256(token).toString('hex'));
   await db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('one_time_tokens').innerJoin('users', 'users.id', 'one_time_tokens.user_id')
       .select(['one_time_tokens.user_id', 'one_time_tokens.expires_at', 'one_time_tokens.used_at', 'users.role', 'users.disabled_at'])
@@ -61,6 +64,7 @@ export async function verifyEmail(db: Db, ctx: AuditContext, token: string): Pro
       .where('id', '=', row.user_id).execute();
     await recordAudit(trx, { ...ctx, actorId: row.user_id, actorRole: row.role }, { action: 'user.email_verified', subjectType: 'user', subjectId: row.user_id });
   });
+  await succeedAttempt(db, attempt);
 }
 
 /**

@@ -71,11 +71,17 @@ export interface OneTimeTokenTable {
   used_at: Timestamp | null;
 }
 
-export interface SignInFailureTable {
+export type AttemptKind = 'password' | 'totp' | 'enrol' | 'verify_email' | 'activate' | 'register';
+
+/** One attempt at a step that checks a secret (or a registration); see accounts/attempts.ts. */
+export interface AuthAttemptTable {
   id: Generated<string>;
-  email_key: string;
+  kind: AttemptKind;
+  /** Lower-cased e-mail, user id or token digest; '' when the step has no account (registration). */
+  account_key: string;
   ip: string;
   at: Generated<Timestamp>;
+  succeeded: Generated<boolean>;
 }
 
 export interface ProceedingLimits {
@@ -230,7 +236,7 @@ export interface Database {
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
   one_time_tokens: OneTimeTokenTable;
-  sign_in_failures: SignInFailureTable;
+  auth_attempts: AuthAttemptTable;
   proceedings: ProceedingTable;
   outbox: OutboxTable;
   audit_events: AuditEventTable;

@@ -6,6 +6,7 @@ import type { Mailer } from '../notifications/mailer';
 import { SEND_MAIL_TASK } from '../notifications/outbox';
 import { sendMailTask } from '../notifications/outbox.worker';
 import { sweepUploads } from '../documents/sweep';
+import { pruneAttempts } from '../accounts/attempts.repository';
 
 /** What the job runner needs: the app pool (app role), kysely over it, the mailer and a logger. */
 export interface JobRunnerDeps {
@@ -35,14 +36,19 @@ export async function startJobRunner(deps: JobRunnerDeps): Promise<JobRunner> {
   const logger = deps.logger.child({ component: 'jobs' });
   const runner = await run({
     pgPool: deps.pool,
-    taskList: { [SEND_MAIL_TASK]: sendMailTask({ db: deps.db, mailer: deps.mailer, logger }), [SWEEP_TASK]: sweepTask(deps, logger) },
+    taskList: {
+      [SEND_MAIL_TASK]: sendMailTask({ db: deps.db, mailer: deps.mailer, logger }), [SWEEP_TASK]: sweepTask(deps, logger), [PRUNE_ATTEMPTS_TASK]: pruneTask(deps, logger),
+    },
     concurrency: deps.concurrency ?? 2,
     // New jobs arrive by LISTEN/NOTIFY; polling catches retries whose backoff has run out.
     pollInterval: 1000,
     noHandleSignals: true,
     // Cron from code, never from a `crontab` file in the working directory. graphile-worker runs
     // each slot once across all worker processes.
-    parsedCronItems: parseCronItems([{ task: SWEEP_TASK, match: '17 * * * *', identifier: SWEEP_TASK }]),
+    parsedCronItems: parseCronItems([
+      { task: SWEEP_TASK, match: '17 * * * *', identifier: SWEEP_TASK },
+      { task: PRUNE_ATTEMPTS_TASK, match: '41 * * * *', identifier: PRUNE_ATTEMPTS_TASK },
+    ]),
     logger: workerLogger(logger),
   });
   let active = true;
@@ -75,6 +81,16 @@ function sweepTask(deps: JobRunnerDeps, logger: Logger): Task {
   return async () => {
     const report = await sweepUploads(deps.db, deps.uploadsDir, { olderThanMs: SWEEP_MIN_AGE_MS });
     logger.info({ report }, 'upload sweep finished');
+  };
+}
+
+export const PRUNE_ATTEMPTS_TASK = 'prune_auth_attempts';
+
+/** Throttle bookkeeping older than every window and the known-address period goes, hourly. */
+function pruneTask(deps: JobRunnerDeps, logger: Logger): Task {
+  return async () => {
+    const deleted = await pruneAttempts(deps.db);
+    logger.info({ deleted }, 'sign-in attempt records pruned');
   };
 }
 

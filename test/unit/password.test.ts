@@ -1,4 +1,4 @@
-import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from '../../server/accounts/password';
+import { DUMMY_HASH, hashPassword, passwordProblem, unusablePasswordHash, verifyPassword } from '../../server/accounts/password';
 
 describe('passwordProblem (NIST SP 800-63B-4)', () => {
   it('when a password without MFA has 14 characters, then it is too short; 15 is enough', () => {
@@ -38,5 +38,14 @@ describe('hashPassword / verifyPassword', () => {
     expect(await verifyPassword('caf\u00e9 au lait, s\'il vous plaît', stored)).toBe(true);
     expect(await verifyPassword('cafe\u0301 au lait, s\'il vous plaît', stored)).toBe(true);
     expect(await verifyPassword('cafe au lait, s\'il vous plait', stored)).toBe(false);
+  });
+
+  it('when an invited account has no password yet, then its hash has the real parameters, differs every time, and matches nothing', async () => {
+    const real = (await hashPassword('some long passphrase here')).split('$').slice(0, 4).join('$');
+    const a = unusablePasswordHash();
+    expect(a.split('$').slice(0, 4).join('$')).toBe(real);
+    expect(a).not.toBe(unusablePasswordHash());
+    expect(await verifyPassword('', a)).toBe(false);
+    expect(await verifyPassword('some long passphrase here', a)).toBe(false);
   });
 });
