@@ -17,25 +17,32 @@ function shown(name: string): string {
   return JSON.stringify(clean.length > 60 ? `${clean.slice(0, 60)}...` : clean);
 }
 
-/** Refuses text that PostgreSQL cannot store (NUL) or that is not Unicode at all (a lone surrogate). */
-export function checkText(text: string, where: string): void {
+/** `details` of a refusal: the field (dotted path or parameter name) when one is known. */
+const detail = (problem: string, field?: string) => [field === undefined ? { problem } : { field: field.slice(0, 200), problem }];
+
+/**
+ * Refuses text that PostgreSQL cannot store (NUL) or that is not Unicode at all (a lone surrogate).
+ * `where` starts the message ("The field \"title\""); `field` goes into `details`.
+ */
+export function checkText(text: string, where: string, field?: string): void {
   if (NUL.test(text)) {
-    throw badRequest('invalid_characters', `${where} contains a NUL character (U+0000). Remove it and send again.`, [{ field: where, problem: 'nul' }]);
+    throw badRequest('invalid_characters', `${where} contains a NUL character (U+0000). Remove it and send again.`, detail('nul', field));
   }
   if (LONE_SURROGATE.test(text)) {
-    throw badRequest('invalid_characters', `${where} contains an unpaired UTF-16 surrogate (such as \\ud800 alone), which is not text. Send valid Unicode.`, [{ field: where, problem: 'lone_surrogate' }]);
+    throw badRequest('invalid_characters', `${where} contains an unpaired UTF-16 surrogate (such as \\ud800 alone), which is not text. Send valid Unicode.`,
+      detail('lone_surrogate', field));
   }
 }
 
 /** The one key that changes an object's prototype when assigned; no field is ever called that. */
-export function checkName(name: string, where: string): void {
+export function checkName(name: string, where: string, field: string): void {
   if (name === '__proto__') {
-    throw badRequest('invalid_field_name', `${where} uses the name "__proto__", which no field may have. Rename it.`, [{ field: where, problem: 'reserved_name' }]);
+    throw badRequest('invalid_field_name', `${where} uses the name "__proto__", which no field may have. Rename it.`, detail('reserved_name', field));
   }
 }
 
 export const invalidEncoding = (what: string, field?: string) => badRequest('invalid_encoding',
-  `${what} is not valid UTF-8 (after percent-decoding). Encode the text as UTF-8 and send again.`, field ? [{ field, problem: 'utf8' }] : []);
+  `${what} is not valid UTF-8 (after percent-decoding). Encode the text as UTF-8 and send again.`, detail('utf8', field));
 
 export const unsupportedCharset = () => new AppError(415, 'unsupported_encoding', 'Send the body as UTF-8.');
 
@@ -97,9 +104,9 @@ function checkPair(pair: Buffer, kind: string, seen: Map<string, number>): void 
   const name = nameBytes.toString('utf8');
   const where = `The ${kind} ${shown(name)}`;
   checkText(name, `A ${kind} name`);
-  checkName(name, where);
+  checkName(name, where, name);
   if (!isUtf8(valueBytes)) throw invalidEncoding(where, name);
-  checkText(valueBytes.toString('utf8'), where);
+  checkText(valueBytes.toString('utf8'), where, name);
   seen.set(name, (seen.get(name) ?? 0) + 1);
 }
 
@@ -135,14 +142,14 @@ export function checkParsed(body: unknown): void {
   while (stack.length) {
     const [value, path] = stack.pop()!;
     if (typeof value === 'string') {
-      checkText(value, path ? `The field ${shown(path)}` : 'The body');
+      checkText(value, path ? `The field ${shown(path)}` : 'The body', path || undefined);
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => stack.push([v, path ? `${path}.${i}` : String(i)]));
     } else if (value !== null && typeof value === 'object') {
       for (const key of Object.keys(value)) {
         const child = path ? `${path}.${key}` : key;
-        checkText(key, `A field name in ${path ? shown(path) : 'the body'}`);
-        checkName(key, `The field ${shown(child)}`);
+        checkText(key, `A field name in ${path ? shown(path) : 'the body'}`, path || undefined);
+        checkName(key, `The field ${shown(child)}`, child);
         stack.push([(value as Record<string, unknown>)[key], child]);
       }
     }
