@@ -7,6 +7,7 @@ import { securityHeaders, noStore, requestId } from './http/security';
 import { createMetrics } from './http/metrics';
 import { configureViews } from './http/render';
 import { csrfProtection } from './http/csrf';
+import { formBody, jsonBody, screenBody, screenUrl } from './http/input-screen';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { openApiDocument } from './http/openapi';
 import { authenticate } from './accounts/auth.middleware';
@@ -25,7 +26,6 @@ import { proceedingPages } from './proceedings/proceedings.pages';
 import { registrationPages } from './accounts/registration.pages';
 import { submissionPages } from './submissions/submissions.pages';
 import { receiptPages } from './receipts/receipts.pages';
-import { keepRawJson } from './receipts/strict-json';
 
 /** Builds the Express app from its dependencies; main.ts listens, tests call it in-process. */
 export function createApp(deps: Deps): Express {
@@ -50,13 +50,12 @@ export function createApp(deps: Deps): Express {
   app.use(metrics.track);
   app.use(securityHeaders());
   app.use(noStore);
+  // The input screen, before static files, operations routes and routers (README "Request limits").
+  app.use(screenUrl, jsonBody(), formBody(), screenBody);
   app.use('/assets/uswds', express.static(USWDS_DIST, { index: false, maxAge: '1d', immutable: false }));
   app.use('/assets/app', express.static(path.join(PROJECT_ROOT, 'public'), { index: false, maxAge: '1h' }));
   app.use(opsRoutes(deps, metrics));
 
-  // keepRawJson: the receipt verifier re-reads the exact text strictly (server/receipts/strict-json.ts).
-  app.use(express.json({ limit: '512kb', strict: true, verify: keepRawJson }));
-  app.use(express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 100 }));
   app.use(authenticate(deps.db, secure));
   app.use(csrfProtection({ secret: deps.sessionSecret, secure, publicOrigin: new URL(deps.config.publicUrl).origin }));
   app.use((req, res, next) => {

@@ -66,7 +66,8 @@ const registerRequest = (f: RegisterForm, password: string) => {
 function renderRefused(res: Response, view: string, err: unknown, model: Record<string, unknown> & { title: string }): void {
   if (!(err instanceof AppError) || err.status >= 500) throw err;
   const named = err.details[0]?.['field'];
-  const help = FIELD_HELP[typeof named === 'string' ? named : CODE_FIELD[err.code] ?? ''];
+  const field = typeof named === 'string' ? named : Object.hasOwn(CODE_FIELD, err.code) ? CODE_FIELD[err.code] : undefined;
+  const help = field !== undefined && Object.hasOwn(FIELD_HELP, field) ? FIELD_HELP[field] : undefined;
   const error = err.code === 'invalid_request' && help ? new AppError(err.status, err.code, help[1], err.details) : err;
   const retry = err.details.find((d) => typeof d['retryAfterSeconds'] === 'number');
   if (retry) res.set('Retry-After', String(retry['retryAfterSeconds']));

@@ -15,7 +15,7 @@ export interface Inspection { kind: AllowedKind; mediaType: string; flags: strin
 export function claimFromName(name: string): AllowedKind {
   const ext = extensionOf(name);
   if (ARCHIVE_EXTENSIONS.has(ext)) throw archiveNotAllowed(ext);
-  const kind = EXTENSIONS[ext];
+  const kind = Object.hasOwn(EXTENSIONS, ext) ? EXTENSIONS[ext] : undefined;
   if (!kind) throw typeNotAllowed();
   return kind;
 }

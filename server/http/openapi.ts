@@ -1,3 +1,5 @@
+import { MAX_JSON_DEPTH } from './input-text';
+
 /**
  * The OpenAPI document, assembled from the same JSON Schemas that validate requests. Each router
  * declares its operations next to its handlers with `describe(...)`.
@@ -16,6 +18,16 @@ export interface OperationDoc {
 }
 
 const operations: OperationDoc[] = [];
+
+/** The input screen's rules (README "Request limits and input rules"), stated for integrators. */
+const INPUT_RULES = [
+  'Every request is screened before its route: JSON and form bodies up to 512 KiB (413 payload_too_large);',
+  `JSON nested at most ${MAX_JSON_DEPTH} levels of arrays and objects (400 too_deeply_nested);`,
+  'no NUL (U+0000) or unpaired UTF-16 surrogate in any JSON string or key, query or form value or name, or path (400 invalid_characters);',
+  'UTF-8 only, also once percent-decoded (400 invalid_encoding; a body in another charset is 415 unsupported_encoding);',
+  'no field or parameter named __proto__ (400 invalid_field_name); each query parameter at most once (400 invalid_parameter).',
+  'X-Request-Id is used when it is 8-64 characters of A-Z a-z 0-9 _ . -, else the server makes its own.',
+].join(' ');
 
 /** Registers an operation for /api/v1/openapi.json (idempotent per method + path). */
 export function describe(op: OperationDoc): void {
@@ -55,7 +67,7 @@ export function openApiDocument(serverUrl: string): object {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Vendor Response Portal API', version: '1.0.0' },
+    info: { title: 'Vendor Response Portal API', version: '1.0.0', description: INPUT_RULES },
     servers: [{ url: `${serverUrl}/api/v1` }],
     paths,
     components: {

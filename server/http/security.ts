@@ -36,9 +36,14 @@ export function noStore(req: Request, res: Response, next: NextFunction): void {
   next();
 }
 
-const REQUEST_ID = /^[\w.-]{8,64}$/;
+// The id lands in the hash-chained audit trail and every log line: a client may choose it, but
+// only in this shape (no spaces, markup, separators, non-ASCII, or length to bloat the trail).
+const REQUEST_ID = /^[A-Za-z0-9_.-]{8,64}$/;
 
-/** Reuses a well-formed incoming X-Request-Id (from a proxy) or makes one; echoed on the response. */
+/**
+ * Reuses a well-formed incoming X-Request-Id (from a proxy) or makes one; echoed on the response.
+ * Anything else the client sent is dropped, not stored beside it (docs/threat-model.md).
+ */
 export function requestId(req: IncomingMessage, res: { setHeader(name: string, value: string): unknown }): string {
   const incoming = req.headers['x-request-id'];
   const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();

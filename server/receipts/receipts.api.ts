@@ -10,7 +10,8 @@ import { visibleSubmission } from '../submissions/drafts.service';
 import { verifyReceiptSchema } from '../submissions/submissions.schemas';
 import { checkReceipt, type Receipt } from './receipt';
 import { receiptPdf } from './receipt.pdf';
-import { rawJsonText, readReceiptText } from './strict-json';
+import { rawJsonText } from '../http/input-screen';
+import { readReceiptText } from './strict-json';
 
 const parseVerify = parser(verifyReceiptSchema);
 

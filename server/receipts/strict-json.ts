@@ -119,21 +119,3 @@ export function readReceiptText(text: string): unknown {
     throw err;
   }
 }
-
-const rawBodies = new WeakMap<object, { buf: Buffer; encoding: string }>();
-
-/** express.json's `verify` hook: keeps each JSON body's exact bytes so a route can read them strictly. */
-export function keepRawJson(req: object, _res: unknown, buf: Buffer, encoding: string): void {
-  rawBodies.set(req, { buf, encoding });
-}
-
-/** The request's JSON body as sent (decoded in its charset), or undefined when there was none. */
-export function rawJsonText(req: object): string | undefined {
-  const raw = rawBodies.get(req);
-  if (!raw) return undefined;
-  try {
-    return new TextDecoder(raw.encoding || 'utf-8', { fatal: true }).decode(raw.buf);
-  } catch {
-    throw badRequest('malformed_json', 'The request body is not valid JSON in its declared charset.');
-  }
-}

@@ -75,7 +75,7 @@ export function responseFormFields(schema: object | null, values: Record<string,
       key, name, id: `field-${out.length + 1}`, label: typeof prop.title === 'string' && prop.title ? prop.title : key,
       hint, required: required.includes(key), ...how,
       maxLength: typeof prop.maxLength === 'number' ? prop.maxLength : null,
-      value: posted ? formString(posted, name) : displayValue(values[key]),
+      value: posted ? formString(posted, name) : displayValue(Object.hasOwn(values, key) ? values[key] : undefined),
     });
   }
   return out;

@@ -66,10 +66,11 @@ export const unpairedConfidential = (docs: DocumentRow[]) =>
  */
 export function fieldSummary(schema: object | null, values: Record<string, unknown>) {
   const props = ((schema ?? DEFAULT_RESPONSE_SCHEMA) as { properties?: Record<string, { title?: unknown }> }).properties ?? {};
-  const keys = [...Object.keys(props), ...Object.keys(values).filter((k) => !(k in props))];
+  // Own keys only: a stored field called `constructor` is shown, never taken for Object's member.
+  const keys = [...Object.keys(props), ...Object.keys(values).filter((k) => !Object.hasOwn(props, k))];
   return keys.map((key) => {
-    const v = values[key];
-    const title = props[key]?.title;
+    const v = Object.hasOwn(values, key) ? values[key] : undefined;
+    const title = Object.hasOwn(props, key) ? props[key]?.title : undefined;
     const items = v === undefined || v === null ? [] : Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)))
       : [typeof v === 'string' ? v : JSON.stringify(v)];
     return { label: typeof title === 'string' && title ? title : key, items, list: Array.isArray(v) };

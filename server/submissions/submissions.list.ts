@@ -30,9 +30,10 @@ const isCursor = (v: unknown): v is Cursor => typeof v === 'object' && v !== nul
 export async function listSubmissions(db: Db, actor: Actor, query: Record<string, unknown>, deny: (s: { type: string; id: string }) => Promise<AppError>) {
   const q = singleQuery(query, ['docket', 'status', 'q', 'sort', 'cursor', 'limit', 'organizationId']);
   const limit = parseLimit(q['limit']);
-  const sortKey = (q['sort'] ?? '-createdAt') as SortKey;
-  const sort = SORTS[sortKey];
-  if (!sort) throw badRequest('invalid_sort', `"sort" must be one of: ${Object.keys(SORTS).join(', ')}.`);
+  const sortKey = q['sort'] ?? '-createdAt';
+  // Own keys only: `constructor` or `toString` must read as unknown, not as Object's members.
+  if (!Object.hasOwn(SORTS, sortKey)) throw badRequest('invalid_sort', `"sort" must be one of: ${Object.keys(SORTS).join(', ')}.`);
+  const sort = SORTS[sortKey as SortKey];
   const status = q['status'] as SubmissionStatus | undefined;
   if (status && !STATUSES.includes(status)) throw badRequest('invalid_status', `"status" must be one of: ${STATUSES.join(', ')}.`);
   const orgFilter = q['organizationId'] ? uuidParam(q['organizationId'], 'organization') : undefined;

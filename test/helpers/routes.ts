@@ -1,0 +1,37 @@
+import type { Express } from 'express';
+
+/** One method on one registered path, e.g. `{ method: 'patch', path: '/api/v1/submissions/:id' }`. */
+export interface RegisteredRoute { method: string; path: string }
+
+interface Layer {
+  route?: { path: string | string[]; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+  rawPath?: unknown;
+}
+
+/**
+ * Every route the app registers, read from Express 5's router stack (nested routers and their
+ * mount paths included), so a sweep over them covers a route added later without being told.
+ */
+export function registeredRoutes(app: Express): RegisteredRoute[] {
+  const router = (app as unknown as { router: { stack: Layer[] } }).router;
+  return walk(router.stack, '');
+}
+
+function walk(stack: Layer[], prefix: string): RegisteredRoute[] {
+  const out: RegisteredRoute[] = [];
+  for (const layer of stack) {
+    if (layer.route) {
+      const paths = ([] as string[]).concat(layer.route.path);
+      for (const path of paths) {
+        for (const method of Object.keys(layer.route.methods)) {
+          if (method !== '_all') out.push({ method, path: prefix + path });
+        }
+      }
+    } else if (layer.handle?.stack) {
+      const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
+      out.push(...walk(layer.handle.stack, prefix + mount));
+    }
+  }
+  return out;
+}
