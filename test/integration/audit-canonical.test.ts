@@ -23,7 +23,7 @@ const saved: Record<string, number> = {};
 /** Draft field saves as a vendor types them: raw JSON text, so exponents and escapes reach the portal as written. */
 const RAW_SAVES: Record<string, string> = {
   numbers: '{"fields": {"n": 5e-7, "big": 1e21, "neg": -0, "huge": 1.5e300, "int": 123456789012345678901234567890, "tiny": 5e-324, "e": 1E-7, "d": 0.1, "x": 333333333.33333329}}',
-  keys: '{"fields": {"\\ud83d\\ude00": "astral", "\\ue000": "private use", "\\uffff": 3, "\\u20ac": 4, "a": 5, "\\u0061b": 6, "__proto__": {"x": 1}}}',
+  keys: '{"fields": {"\\ud83d\\ude00": "astral", "\\ue000": "private use", "\\uffff": 3, "\\u20ac": 4, "a": 5, "\\u0061b": 6, "constructor": {"x": 1}}}',
   escapes: '{"fields": {"s": "\\u2028\\u2029 \\u0001\\u001f\\u007f \\u00e9 Zoë ☃ 😀 \\"\\\\\\/", "t": "\\b\\f\\n\\r\\t"}}',
   nested: `{"fields": {"deep": ${'[{"k":'.repeat(20)}5e-7${'}]'.repeat(20)}}}`,
 };
