@@ -33,6 +33,9 @@ export const typeMismatch = (claimed: string, found: string) =>
   new AppError(415, 'type_mismatch', `The file is named as ${claimed.toUpperCase()} but its contents are ${found}. Upload the real document, saved in the format its name says.`, [{ claimed, found }]);
 export const unsafeArchive = (why: string) =>
   new AppError(415, 'unsafe_document', `The document's internal structure is unsafe (${why}). Save it again from its application and retry.`);
+/** The package's directory cannot be read or disagrees with itself, so its contents cannot be checked. */
+export const unreadableArchive = (why: string) =>
+  new AppError(422, 'unreadable_document', `The document's internal structure cannot be checked (${why}). Save it again from its application and retry.`);
 
 export const multipartRequired = () =>
   new AppError(415, 'multipart_required', 'Send the upload as multipart/form-data with the document in the "file" field.');
