@@ -41,6 +41,15 @@ describe('allowed types', () => {
     const row = await t.deps.db.selectFrom('documents').select('flags').where('id', '=', res.body.id).executeTakeFirstOrThrow();
     expect(row.flags).toEqual(['pdf_javascript', 'pdf_open_action']);
   });
+
+  it('when a PDF hides its active content behind #xx escapes, then the names are decoded and it is flagged all the same', async () => {
+    const res = await uploadTo(t.app, token, draftId, 'escaped.pdf', pdf('/Open#41ction 3 0 R /AA << /O 5 0 R >> /Names << /J#61vaScript 4 0 R /EmbeddedFil#65s 6 0 R >> /S /#4a#53 /SubmitF#6Frm 7 0 R', 300_000));
+    expect(res.status).toBe(201);
+    const flags = ['pdf_additional_actions', 'pdf_embedded_file', 'pdf_javascript', 'pdf_open_action', 'pdf_submit_form'];
+    expect(res.body.flags).toEqual(flags);
+    const row = await t.deps.db.selectFrom('documents').select('flags').where('id', '=', res.body.id).executeTakeFirstOrThrow();
+    expect(row.flags).toEqual(flags);
+  });
 });
 
 describe('refused types leave nothing behind', () => {
