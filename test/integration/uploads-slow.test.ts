@@ -1,6 +1,9 @@
 import { rmSync } from 'node:fs';
 import net from 'node:net';
+import request from 'supertest';
 import type { TestApp } from '../helpers/app';
+import { buildProceeding, buildUser, tokenFor } from '../helpers/factories';
+import { signInBrowser } from '../helpers/session';
 import { contentKeys, eventually, startUploadApp, tempFiles } from '../fixtures/upload-client';
 import { filePart, multipart, pdf } from '../fixtures/uploads';
 
@@ -14,7 +17,7 @@ import { filePart, multipart, pdf } from '../fixtures/uploads';
 const STALL_MS = 3000;
 const WINDOW_MS = 3000;
 const TICK_MS = 750;
-const SLACK_MS = 1000; // event loop and socket latency on a shared machine
+const SLACK_MS = 1500; // event loop and socket latency on a shared machine
 
 let t: TestApp;
 let uploads: string;
@@ -30,20 +33,25 @@ afterAll(async () => {
   rmSync(uploads, { recursive: true, force: true });
 });
 
-interface Outcome { status?: number; body?: { error?: { code: string; message: string; details: Array<Record<string, unknown>> }; id?: string }; closedAt: number }
+interface Outcome {
+  status?: number; text: string; closedAt: number;
+  body?: { error?: { code: string; message: string; details: Array<Record<string, unknown>> }; id?: string };
+}
 
-/** A raw HTTP/1.1 POST over a socket: the test decides when each byte of the body goes out. */
+/** A raw HTTP/1.1 POST over a socket (bearer token unless `headers` say otherwise): the test decides when each byte of the body goes out. */
 function rawPost(path: string, headers: Record<string, string | number>) {
   const socket = net.connect(Number(new URL(t.url).port), '127.0.0.1');
   socket.on('error', () => undefined); // writes after the server closed: the point of the test
-  const head = Object.entries({ Host: '127.0.0.1', Authorization: `Bearer ${token}`, ...headers }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  const auth = headers['Cookie'] ? {} : { Authorization: `Bearer ${token}` };
+  const head = Object.entries({ Host: '127.0.0.1', ...auth, ...headers }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
   socket.write(`POST ${path} HTTP/1.1\r\n${head}\r\n`);
   let received = '';
   socket.on('data', (c: Buffer) => { received += c.toString('latin1'); });
   const done = new Promise<Outcome>((resolve) => socket.on('close', () => {
     const status = /^HTTP\/1\.1 (\d{3})/.exec(received)?.[1];
     const text = received.slice(received.indexOf('\r\n\r\n') + 4);
-    resolve({ status: status ? Number(status) : undefined, body: text ? JSON.parse(text) : undefined, closedAt: Date.now() });
+    const json = /^content-type: application\/json/im.test(received);
+    resolve({ status: status ? Number(status) : undefined, text, body: json ? JSON.parse(text) : undefined, closedAt: Date.now() });
   }));
   return { socket, done, send: (b: Buffer) => { if (!socket.destroyed) socket.write(b); } };
 }
@@ -93,6 +101,27 @@ describe('slow upload bodies', () => {
     const outcome = await c.done;
     expect(outcome.closedAt - stalledFrom).toBeLessThanOrEqual(STALL_MS + 2 * TICK_MS + SLACK_MS);
     await expectDropped(outcome, 'stalled', before);
+  });
+
+  it('when the no-JavaScript page form\'s upload stalls mid-file, then the page answers 408 with the same message, and nothing is left', async () => {
+    const vendor = await buildUser(t.deps);
+    const p = await buildProceeding(t.deps);
+    const draft = await request(t.app).post(`/api/v1/proceedings/${p.docket}/submissions`).set('Authorization', `Bearer ${await tokenFor(t.app, vendor)}`)
+      .send({ title: 'Page response', argument: 'Argument.' });
+    const s = await signInBrowser(t.app, vendor);
+    const before = { keys: contentKeys(uploads) };
+    const { body, contentType } = form([{ name: 'label', value: '' }, filePart('page.pdf', pdf('/Page 1', 300_000))]);
+    const c = rawPost(`/submissions/${draft.body.id}/documents?_csrf=${encodeURIComponent(s.csrf)}`, {
+      Cookie: `vrp_session=${s.sessionId}`, Accept: 'text/html', 'Content-Type': contentType, 'Content-Length': body.length,
+    });
+    c.send(body.subarray(0, 150_000));
+    await eventually(() => tempFiles(uploads).length > 0, 5000);
+    const outcome = await c.done;
+    expect(outcome.status).toBe(408);
+    expect(outcome.text).toMatch(/The upload was stopped because no data arrived for 3 seconds\. Nothing was saved\./);
+    expect(tempFiles(uploads)).toEqual([]);
+    expect(contentKeys(uploads)).toEqual(before.keys);
+    expect(await t.deps.db.selectFrom('documents').select('id').where('submission_id', '=', draft.body.id).execute()).toEqual([]);
   });
 
   it('when a client uploads steadily at 64 KiB/s for longer than the window and the stall time, then the upload succeeds', async () => {
