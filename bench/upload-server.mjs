@@ -78,9 +78,8 @@ async function portal() {
   const actor = { userId, role: 'vendor', organizationId: org.id, email, name: 'Bench Vendor', via: 'token' };
   const drafts = [];
   for (let i = 0; i < Number(runsArg); i += 1) drafts.push(await createDraft(db, SYSTEM_CONTEXT, actor, docket, { title: `Run ${i + 1}`, argument: 'Benchmark.' }));
-  const server = createApp(runtime.deps).listen(0, '127.0.0.1');
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 15 * 60_000;
+  const { createHttpServer } = require('../dist/server/http/server.js');
+  const server = createHttpServer(createApp(runtime.deps)).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   shutdown = async () => {
     await new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); });

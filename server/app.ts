@@ -4,6 +4,7 @@ import { pinoHttp } from 'pino-http';
 import type { Deps } from './deps';
 import { PROJECT_ROOT, USWDS_DIST } from './paths';
 import { securityHeaders, noStore, requestId } from './http/security';
+import { bodyPaceGuard } from './http/body-pace';
 import { createMetrics } from './http/metrics';
 import { configureViews } from './http/render';
 import { csrfProtection } from './http/csrf';
@@ -47,6 +48,8 @@ export function createApp(deps: Deps): Express {
     },
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
   }));
+  // Before anything reads a body: one that stalls or trickles is dropped (uploads answer 408 themselves).
+  app.use(bodyPaceGuard(deps.config.bodyPace));
   app.use(metrics.track);
   app.use(securityHeaders());
   app.use(noStore);

@@ -27,6 +27,8 @@ export interface Config {
   readonly trustProxy: string;
   /** When set, GET /metrics answers only `Authorization: Bearer <this>`. */
   readonly metricsToken?: string;
+  /** How slowly a request body may arrive before its connection is dropped (http/body-pace.ts). */
+  readonly bodyPace: { readonly stallMs: number; readonly minBytesPerSecond: number; readonly windowMs: number };
 }
 
 interface RawSettings {
@@ -45,6 +47,9 @@ interface RawSettings {
   WORKER_IN_PROCESS?: boolean;
   METRICS_TOKEN?: string;
   TRUST_PROXY: string;
+  BODY_STALL_SECONDS: number;
+  BODY_MIN_BYTES_PER_SECOND: number;
+  BODY_RATE_WINDOW_SECONDS: number;
 }
 
 const settingsSchema: JSONSchemaType<RawSettings> = {
@@ -70,6 +75,9 @@ const settingsSchema: JSONSchemaType<RawSettings> = {
       pattern: '^(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(/[0-9]{1,3})?)(, ?(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(/[0-9]{1,3})?))*$',
     },
     METRICS_TOKEN: { type: 'string', minLength: 32, maxLength: 200, pattern: '^[\\x21-\\x7e]+$', nullable: true },
+    BODY_STALL_SECONDS: { type: 'number', minimum: 0.1, maximum: 3600, default: 20 },
+    BODY_MIN_BYTES_PER_SECOND: { type: 'number', minimum: 0, maximum: 1e9, default: 1024 },
+    BODY_RATE_WINDOW_SECONDS: { type: 'number', minimum: 0.1, maximum: 3600, default: 30 },
   },
   required: [],
   additionalProperties: true,
@@ -123,5 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerInProcess: s.WORKER_IN_PROCESS ?? s.NODE_ENV !== 'production',
     metricsToken: s.METRICS_TOKEN,
     trustProxy: s.TRUST_PROXY,
+    bodyPace: Object.freeze({
+      stallMs: s.BODY_STALL_SECONDS * 1000, minBytesPerSecond: s.BODY_MIN_BYTES_PER_SECOND, windowMs: s.BODY_RATE_WINDOW_SECONDS * 1000,
+    }),
   });
 }

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createApp } from './app';
+import { createHttpServer } from './http/server';
 import { configOrExit, openRuntime } from './bootstrap';
 import { describeDemoAccounts, seedDemo } from './seed/demo';
 import { createMailer } from './notifications/mailer';
@@ -20,11 +21,8 @@ async function main(): Promise<void> {
   const mailer = createMailer(config, deps.logger);
   const jobs = config.workerInProcess ? await startJobRunner({ pool: deps.pool, db: deps.db, mailer, logger: deps.logger, uploadsDir: config.uploadsDir }) : undefined;
 
-  const server: Server = createApp(deps).listen(config.port);
-  // Uploads are large but bounded: allow slow bodies, not slow headers (slowloris).
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 15 * 60_000;
-  server.keepAliveTimeout = 5_000;
+  // Timeouts in http/server.ts: slow headers are cut at 20 s; slow bodies by the pace guard (BODY_* settings).
+  const server: Server = createHttpServer(createApp(deps)).listen(config.port);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
 
   process.stdout.write([

@@ -6,7 +6,7 @@ import {
 import { PdfActiveContentScanner } from './pdf-scan';
 import { Utf8TextCheck } from './utf8-check';
 import { ZipProbe, type ZipVerdict } from './zip-probe';
-import { archiveNotAllowed, emptyFile, typeMismatch, typeNotAllowed, unsafeArchive } from './upload-errors';
+import { archiveNotAllowed, emptyFile, typeMismatch, typeNotAllowed, unreadableArchive, unsafeArchive } from './upload-errors';
 
 /** What the bytes proved: the stored media type comes from here, never from the client. */
 export interface Inspection { kind: AllowedKind; mediaType: string; flags: string[] }
@@ -55,7 +55,7 @@ export class ContentInspector {
     if (this.headBytes >= HEAD_BYTES) this.settleHead();
   }
 
-  /** The final verdict; throws the 415/422 refusal when the whole file does not pass. */
+  /** The final verdict; throws the 415/422 refusal when the whole file does not pass (or cannot be checked). */
   finish(): Inspection {
     if (this.total === 0) throw emptyFile();
     if (!this.verdict) this.settleHead();
@@ -91,6 +91,7 @@ export class ContentInspector {
   private finalKind(): AllowedKind {
     if (this.zip) {
       const v = (this.zipVerdict = this.zip.verdict());
+      if (v.unreadable) throw unreadableArchive(v.unreadable);
       if (v.unsafe) throw unsafeArchive(v.unsafe);
       if (!v.kind) throw archiveNotAllowed('zip');
       if (v.kind !== this.claimed) throw typeMismatch(this.claimed, `a ${v.kind.toUpperCase()} document`);

@@ -1,66 +1,134 @@
 /**
  * Flags PDF active content for reviewers while the bytes stream past (SECURITY.md: flagged, not
- * refused). It sees PDF syntax as written: names inside compressed object streams, or spelled
- * with `#xx` escapes, are beyond a streaming scan and are left to a later deep inspection.
+ * refused). Names are decoded as a PDF reader decodes them (`#xx` escapes, hex digits in either
+ * case, ISO 32000-1 7.3.5) and must match a whole name: `/J#61vaScript` and `/#4A#53` count,
+ * `/JSON` and `/JavaScripts` do not. A name split across chunks is carried over to the next one.
+ *
+ * Deliberately over-flags in one way: it does not track strings, comments or stream data, so a
+ * name written inside one of those flags too. It cannot see inside compressed object streams.
  */
 
-interface Token { rest: Buffer; flag: string; delimited: boolean }
+/** Decoded name -> flag. PDF names are case-sensitive, so these are exact. */
+const NAMES = new Map<string, string>([
+  ['JavaScript', 'pdf_javascript'], ['JS', 'pdf_javascript'],
+  ['OpenAction', 'pdf_open_action'],
+  ['AA', 'pdf_additional_actions'],
+  ['Launch', 'pdf_launch'],
+  ['EmbeddedFile', 'pdf_embedded_file'], ['EmbeddedFiles', 'pdf_embedded_file'], ['FileAttachment', 'pdf_embedded_file'],
+  ['RichMedia', 'pdf_rich_media'],
+  ['SubmitForm', 'pdf_submit_form'],
+  ['ImportData', 'pdf_import_data'],
+  ['GoToR', 'pdf_remote_goto'], ['GoToE', 'pdf_remote_goto'],
+  ['XFA', 'pdf_xfa'],
+]);
+const ALL_FLAGS = new Set(NAMES.values());
+/** Every flag the scanner can set, for documentation and tests. */
+export const PDF_FLAGS: readonly string[] = [...ALL_FLAGS].sort();
 
-// Short names (/JS, /AA) count only when the name ends there, so /JSON or /AAPL:Keywords do not flag.
-const TOKENS: readonly Token[] = [
-  { rest: Buffer.from('JavaScript'), flag: 'pdf_javascript', delimited: false },
-  { rest: Buffer.from('JS'), flag: 'pdf_javascript', delimited: true },
-  { rest: Buffer.from('OpenAction'), flag: 'pdf_open_action', delimited: false },
-  { rest: Buffer.from('AA'), flag: 'pdf_additional_actions', delimited: true },
-  { rest: Buffer.from('Launch'), flag: 'pdf_launch', delimited: false },
-  { rest: Buffer.from('EmbeddedFile'), flag: 'pdf_embedded_file', delimited: false },
-];
-const ALL_FLAGS = new Set(TOKENS.map((t) => t.flag));
 const SLASH = 0x2f;
-/** Longest token with its slash and one delimiter byte: the overlap kept between chunks. */
-const SEAM = Math.max(...TOKENS.map((t) => t.rest.length)) + 2;
+const HASH = 0x23;
 
-// PDF delimiters and white space (ISO 32000-1, 7.2.2 and 7.2.3).
+// A byte trie over the decoded names: NEXT[node * 256 + byte] is the child node, or -1.
+const NODES = [...NAMES.keys()].reduce((n, name) => n + name.length, 1);
+const NEXT = new Int16Array(NODES * 256).fill(-1);
+const FLAG_AT: Array<string | undefined> = [undefined];
+for (const [name, flag] of NAMES) {
+  let node = 0;
+  for (const byte of Buffer.from(name, 'latin1')) {
+    if (NEXT[node * 256 + byte]! < 0) NEXT[node * 256 + byte] = FLAG_AT.push(undefined) - 1;
+    node = NEXT[node * 256 + byte]!;
+  }
+  FLAG_AT[node] = flag;
+}
+
+// PDF white space and delimiters end a name (ISO 32000-1, 7.2.2 and 7.2.3).
 const ENDS_NAME = new Uint8Array(256);
 for (const c of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20, 0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]) ENDS_NAME[c] = 1;
+const HEX = new Int8Array(256).fill(-1);
+for (let i = 0; i < 16; i += 1) {
+  HEX['0123456789abcdef'.charCodeAt(i)] = i;
+  HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
 
-const BY_FIRST = new Map<number, Token[]>();
-for (const t of TOKENS) BY_FIRST.set(t.rest[0]!, [...(BY_FIRST.get(t.rest[0]!) ?? []), t]);
+/** A flagged name is at most 14 characters, 3 bytes each when escaped: this many more bytes always decide it. */
+const LOOKAHEAD = 48;
+/** The name runs past the end of the bytes seen so far: the next chunk decides. */
+const UNDECIDED = Symbol('undecided');
+type Outcome = string | null | typeof UNDECIDED;
+
+/**
+ * Reads the name that starts after the slash at `at - 1`: its flag, null for any other name, or
+ * UNDECIDED. `atEnd`: the file ends here, which ends the name too.
+ */
+function readName(buf: Buffer, at: number, atEnd: boolean): Outcome {
+  let node = 0;
+  let i = at;
+  for (;;) {
+    if (i >= buf.length) return atEnd ? FLAG_AT[node] ?? null : UNDECIDED;
+    let c = buf[i]!;
+    if (ENDS_NAME[c] === 1) return FLAG_AT[node] ?? null;
+    if (c === HASH) {
+      if (i + 2 >= buf.length) return atEnd ? null : UNDECIDED;
+      const hi = HEX[buf[i + 1]!]!;
+      const lo = HEX[buf[i + 2]!]!;
+      // Readers keep a `#` without two hex digits as it is; no flagged name contains one.
+      if (hi < 0 || lo < 0) return null;
+      c = (hi << 4) | lo;
+      i += 3;
+    } else {
+      i += 1;
+    }
+    node = NEXT[node * 256 + c]!;
+    if (node < 0) return null;
+  }
+}
 
 /** Streaming scanner: push() each chunk in order, then read flags(). */
 export class PdfActiveContentScanner {
   private readonly found = new Set<string>();
-  private carry: Buffer = Buffer.alloc(0);
+  /** The bytes of a name (from its slash) that ran to the end of the last chunk; at most a few dozen. */
+  private pending?: Buffer;
 
   push(chunk: Buffer): void {
     if (this.found.size === ALL_FLAGS.size) return;
-    if (this.carry.length) this.scan(Buffer.concat([this.carry, chunk.subarray(0, SEAM)]), false);
-    this.scan(chunk, false);
-    // Keep the last SEAM bytes of everything seen so far: a token split across chunks lies in the seam.
-    this.carry = chunk.length >= SEAM ? Buffer.from(chunk.subarray(chunk.length - SEAM)) : Buffer.concat([this.carry, chunk]).subarray(-SEAM);
+    if (this.pending && !this.settlePending(chunk)) return;
+    for (let i = chunk.indexOf(SLASH); i !== -1; i = chunk.indexOf(SLASH, i + 1)) {
+      // Fast path: most slashes start a name no flagged name begins with.
+      const next = chunk[i + 1];
+      if (next !== undefined && next !== HASH && NEXT[next]! < 0) continue;
+      const outcome = readName(chunk, i + 1, false);
+      if (outcome === UNDECIDED) {
+        this.pending = Buffer.from(chunk.subarray(i));
+        return;
+      }
+      if (outcome) this.found.add(outcome);
+    }
   }
 
-  /** Flags found, in a stable order. Call after the last chunk: a short name at the very end counts. */
+  /** Flags found, in a stable order. Call after the last chunk: a name at the very end counts. */
   flags(): string[] {
-    this.scan(this.carry, true);
+    if (this.pending) this.record(readName(this.pending, 1, true));
+    this.pending = undefined;
     return [...this.found].sort();
   }
 
-  private scan(buf: Buffer, atEnd: boolean): void {
-    for (let i = buf.indexOf(SLASH); i !== -1; i = buf.indexOf(SLASH, i + 1)) {
-      const candidates = BY_FIRST.get(buf[i + 1] ?? -1);
-      if (!candidates) continue;
-      for (const t of candidates) {
-        if (!this.found.has(t.flag) && matches(buf, i + 1, t, atEnd)) this.found.add(t.flag);
-      }
+  /**
+   * Decides the carried name with the start of this chunk. False when the whole chunk belongs to
+   * that name (no delimiter in it, so no other name starts there) and it is still undecided.
+   */
+  private settlePending(chunk: Buffer): boolean {
+    const joined = Buffer.concat([this.pending!, chunk.subarray(0, LOOKAHEAD)]);
+    const outcome = readName(joined, 1, false);
+    if (outcome === UNDECIDED && chunk.length <= LOOKAHEAD) {
+      this.pending = joined;
+      return false;
     }
+    this.pending = undefined;
+    this.record(outcome);
+    return true;
   }
-}
 
-function matches(buf: Buffer, at: number, t: Token, atEnd: boolean): boolean {
-  const end = at + t.rest.length;
-  if (end > buf.length || buf.compare(t.rest, 0, t.rest.length, at, end) !== 0) return false;
-  if (!t.delimited) return true;
-  // The byte after the name decides; when it has not arrived yet, a later seam or chunk decides.
-  return end < buf.length ? ENDS_NAME[buf[end]!] === 1 : atEnd;
+  private record(outcome: Outcome): void {
+    if (typeof outcome === 'string') this.found.add(outcome);
+  }
 }

@@ -38,16 +38,45 @@ type MulterFile = Express.Multer.File & { stored?: StoredUpload };
  */
 export class EvidenceStorage implements StorageEngine {
   private readonly inFlight = new Set<Promise<void>>();
+  /** File streams being received, and files stored but not yet given a row: what abort() undoes. */
+  private readonly sources = new Set<Readable>();
+  private readonly stored = new Set<StoredUpload>();
+  private abortedWith?: Error;
 
   constructor(private readonly opts: EngineOptions) {}
 
   _handleFile(_req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Partial<Express.Multer.File>) => void): void {
-    const done = receive(this.opts, file.originalname, file.stream).then(
-      (stored) => cb(null, { size: stored.size, stored } as Partial<MulterFile>),
-      (err: unknown) => cb(err),
-    );
-    this.inFlight.add(done);
-    void done.finally(() => this.inFlight.delete(done));
+    if (this.abortedWith) return cb(this.abortedWith);
+    this.sources.add(file.stream);
+    const done = receive(this.opts, file.originalname, file.stream)
+      .finally(() => this.sources.delete(file.stream))
+      .then(async (stored) => {
+        if (this.abortedWith) {
+          await this.opts.discard(stored);
+          throw this.abortedWith;
+        }
+        this.stored.add(stored);
+        return stored;
+      })
+      .then((stored) => cb(null, { size: stored.size, stored } as Partial<MulterFile>), (err: unknown) => cb(err));
+    this.track(done);
+  }
+
+  /**
+   * Gives the request up (its body is too slow): every file still streaming fails as an aborted
+   * upload does (its temp file removed), and any already stored is discarded. idle() then
+   * resolves once all of that is done. Nothing per chunk: the streams are destroyed once.
+   */
+  abort(err: Error): void {
+    this.abortedWith = err;
+    for (const source of this.sources) source.destroy(err);
+    for (const stored of this.stored) this.track(this.opts.discard(stored).catch(() => undefined));
+    this.stored.clear();
+  }
+
+  private track(p: Promise<void>): void {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
   }
 
   /**

@@ -33,10 +33,22 @@ export const typeMismatch = (claimed: string, found: string) =>
   new AppError(415, 'type_mismatch', `The file is named as ${claimed.toUpperCase()} but its contents are ${found}. Upload the real document, saved in the format its name says.`, [{ claimed, found }]);
 export const unsafeArchive = (why: string) =>
   new AppError(415, 'unsafe_document', `The document's internal structure is unsafe (${why}). Save it again from its application and retry.`);
+/** The package's directory cannot be read or disagrees with itself, so its contents cannot be checked. */
+export const unreadableArchive = (why: string) =>
+  new AppError(422, 'unreadable_document', `The document's internal structure cannot be checked (${why}). Save it again from its application and retry.`);
 
 export const multipartRequired = () =>
   new AppError(415, 'multipart_required', 'Send the upload as multipart/form-data with the document in the "file" field.');
 export const fileRequired = () => new AppError(400, 'file_required', 'Choose a file to upload (form field "file").');
+/** The body stalled or trickled (http/body-pace.ts); the connection closes after this answer. */
+export function uploadTooSlow(slowness: 'stalled' | 'too_slow', pace: { stallMs: number; minBytesPerSecond: number; windowMs: number }): AppError {
+  const seconds = (ms: number) => `${Math.round(ms / 100) / 10} seconds`;
+  const why = slowness === 'stalled'
+    ? `no data arrived for ${seconds(pace.stallMs)}`
+    : `it arrived at less than ${describeBytes(pace.minBytesPerSecond)} per second over ${seconds(pace.windowMs)}`;
+  return new AppError(408, 'upload_too_slow', `The upload was stopped because ${why}. Nothing was saved. Check your connection and send the file again.`,
+    [{ reason: slowness, stallSeconds: pace.stallMs / 1000, minBytesPerSecond: pace.minBytesPerSecond, windowSeconds: pace.windowMs / 1000 }]);
+}
 export const malformedUpload = (detail: string) => new AppError(400, 'malformed_upload', `The upload could not be read (${detail}). Try again.`);
 export const invalidFieldName = (code: string, message: string) => new AppError(400, code, message);
 

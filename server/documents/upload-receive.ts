@@ -1,12 +1,13 @@
 import type { Request, Response } from 'express';
 import multer from 'multer';
+import { onSlowBody } from '../http/body-pace';
 import { AppError } from '../http/errors';
 import type { ContentStore } from './content-store';
 import { claimFromName } from './content-inspector';
 import { sanitizeFilename } from './filename';
 import { EvidenceStorage, storedUpload, type StoredUpload } from './upload-engine';
 import {
-  fieldTooLarge, fileRequired, invalidFieldName, malformedUpload, multipartRequired, oneFilePerRequest, tooManyParts,
+  fieldTooLarge, fileRequired, invalidFieldName, malformedUpload, multipartRequired, oneFilePerRequest, tooManyParts, uploadTooSlow,
 } from './upload-errors';
 
 /** Longest text field value (bytes): a description of a few thousand characters. */
@@ -56,18 +57,41 @@ export async function receiveUpload(req: Request, res: Response, opts: ReceiveOp
       }
     },
   }).single('file');
+  const parsed = new Promise<void>((resolve, reject) => {
+    void middleware(req, res, (err?: unknown) => (err ? reject(err) : resolve()));
+  });
+  const slow = slowBodyRefusal(req, res, engine);
   try {
-    await new Promise<void>((resolve, reject) => {
-      void middleware(req, res, (err?: unknown) => (err ? reject(err) : resolve()));
-    });
+    await Promise.race([parsed, slow.refused]);
   } catch (err) {
     throw translate(err, opts);
   } finally {
+    slow.release();
     await engine.idle();
   }
   const stored = storedUpload(req.file);
   if (!stored) throw fileRequired();
   return { stored, fields: { ...(req.body as Record<string, unknown>) } };
+}
+
+/**
+ * When the body stalls or trickles (http/body-pace.ts), the upload is given up at once: the form
+ * parser gets no more bytes, the engine removes what it wrote (as for an aborted upload), and the
+ * 408 that follows closes the connection, so the rest of the body is never read. (multer alone
+ * would wait for the whole slow body before reporting any error.)
+ */
+function slowBodyRefusal(req: Request, res: Response, engine: EvidenceStorage): { refused: Promise<never>; release: () => void } {
+  let refuse!: (err: AppError) => void;
+  const refused = new Promise<never>((_resolve, reject) => { refuse = reject; });
+  refused.catch(() => undefined);
+  const release = onSlowBody(req, (slowness, pace) => {
+    const err = uploadTooSlow(slowness, pace);
+    req.unpipe();
+    engine.abort(err);
+    res.setHeader('Connection', 'close');
+    refuse(err);
+  });
+  return { refused, release };
 }
 
 const MULTER_ERRORS: Record<string, () => AppError> = {

@@ -1,7 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { createApp } from '../../server/app';
+import { createHttpServer } from '../../server/http/server';
 import { loadConfig, type Config } from '../../server/config';
 import { createDb, createPool } from '../../server/db/pool';
 import { createLogger } from '../../server/logger';
@@ -30,7 +31,7 @@ export async function startTestApp(opts: { listen?: boolean; env?: Record<string
   let server: Server | undefined;
   let url = 'http://127.0.0.1';
   if (opts.listen) {
-    server = createServer();
+    server = createHttpServer(); // the production timeouts, so slow-client tests see what main.ts serves
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }

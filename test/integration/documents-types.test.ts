@@ -3,7 +3,7 @@ import path from 'node:path';
 import request from 'supertest';
 import type { TestApp } from '../helpers/app';
 import { contentKeys, postParts, startUploadApp, tempFiles, uploadTo } from '../fixtures/upload-client';
-import { EXE, GZIP, HTML, PNG_1X1, SEVEN_Z, SVG, docx, filePart, multipart, pdf, plainZip, sha256, xlsx } from '../fixtures/uploads';
+import { EXE, GZIP, HTML, PNG_1X1, SEVEN_Z, SVG, docx, filePart, multipart, pdf, plainZip, sha256, xlsx, type ZipEntry } from '../fixtures/uploads';
 
 /** SECURITY.md, Uploads: the bytes must be what the name says, from an allowlist; the form must be well-formed. */
 let t: TestApp;
@@ -41,6 +41,15 @@ describe('allowed types', () => {
     const row = await t.deps.db.selectFrom('documents').select('flags').where('id', '=', res.body.id).executeTakeFirstOrThrow();
     expect(row.flags).toEqual(['pdf_javascript', 'pdf_open_action']);
   });
+
+  it('when a PDF hides its active content behind #xx escapes, then the names are decoded and it is flagged all the same', async () => {
+    const res = await uploadTo(t.app, token, draftId, 'escaped.pdf', pdf('/Open#41ction 3 0 R /AA << /O 5 0 R >> /Names << /J#61vaScript 4 0 R /EmbeddedFil#65s 6 0 R >> /S /#4a#53 /SubmitF#6Frm 7 0 R', 300_000));
+    expect(res.status).toBe(201);
+    const flags = ['pdf_additional_actions', 'pdf_embedded_file', 'pdf_javascript', 'pdf_open_action', 'pdf_submit_form'];
+    expect(res.body.flags).toEqual(flags);
+    const row = await t.deps.db.selectFrom('documents').select('flags').where('id', '=', res.body.id).executeTakeFirstOrThrow();
+    expect(row.flags).toEqual(flags);
+  });
 });
 
 describe('refused types leave nothing behind', () => {
@@ -70,6 +79,36 @@ describe('refused types leave nothing behind', () => {
     const res = await uploadTo(t.app, token, draftId, 'empty.pdf', Buffer.alloc(0));
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('empty_file');
+    expect(tempFiles(uploads)).toEqual([]);
+  });
+});
+
+describe('Office documents in either directory form (classic and ZIP64)', () => {
+  const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+  const corruptLocator = (z: Buffer) => { const b = Buffer.from(z); b.writeBigUInt64LE(BigInt(b.length + 100), b.lastIndexOf(Buffer.from([0x50, 0x4b, 6, 7])) + 8); return b; };
+
+  it.each([false, true])('when a benign DOCX is uploaded (ZIP64: %s), then it is stored as a DOCX', async (zip64) => {
+    const data = docx(`Benign, zip64 ${zip64}.`, { zip64 });
+    const res = await uploadTo(t.app, token, draftId, 'letter.docx', data);
+    expect([res.status, res.body.mediaType, res.body.sha256]).toEqual([201, DOCX, sha256(data)]);
+  });
+
+  const withEntry = (zip64: boolean, entry: ZipEntry) => docx('x', { zip64, extra: [entry] });
+  it.each([
+    ['a ../ entry', false, 415, 'unsafe_document', () => withEntry(false, { name: '../../evil.sh', data: Buffer.from('x') })],
+    ['a ../ entry', true, 415, 'unsafe_document', () => withEntry(true, { name: '../../evil.sh', data: Buffer.from('x') })],
+    ['a symlink', true, 415, 'unsafe_document', () => withEntry(true, { name: 'word/link', data: Buffer.from('/etc/passwd'), unixMode: 0o120777 })],
+    ['a 3 GiB entry', false, 415, 'unsafe_document', () => withEntry(false, { name: 'word/big.bin', data: Buffer.from('x'), declaredSize: 3 * 1024 ** 3 })],
+    ['a 3 GiB entry', true, 415, 'unsafe_document', () => withEntry(true, { name: 'word/big.bin', data: Buffer.from('x'), declaredSize: 3 * 1024 ** 3 })],
+    ['a ZIP64 locator pointing outside the file', true, 422, 'unreadable_document', () => corruptLocator(docx('x', { zip64: true }))],
+  ])('when a DOCX with %s is uploaded (ZIP64: %s), then %i %s and nothing is stored', async (_what, _zip64, status, code, build) => {
+    const data = build();
+    const [rows, keys] = [await rowCount(), contentKeys(uploads)];
+    const res = await uploadTo(t.app, token, draftId, 'evil.docx', data);
+    expect([res.status, res.body.error?.code]).toEqual([status, code]);
+    expect(res.body.error.message).toMatch(/Save it again from its application/);
+    expect(await rowCount()).toBe(rows);
+    expect(contentKeys(uploads)).toEqual(keys);
     expect(tempFiles(uploads)).toEqual([]);
   });
 });
