@@ -2,16 +2,17 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps';
 import { mailDomain } from '../deps';
 import type { Actor } from '../access/actor';
-import { recordAuditNow } from '../audit/audit.service';
+import { authorize } from '../access/authorize';
 import { auditContext } from '../http/context';
-import { AppError, badRequest, forbidden, notFound, unauthorized } from '../http/errors';
+import { createGuards } from '../http/guards';
+import { AppError, badRequest, notFound, unauthorized } from '../http/errors';
 import { parser } from '../http/validate';
 import { COUNTRY_CODES } from './registration.countries';
 import { invitationSchema, registerSchema } from './registration.schemas';
 import { registerOrganization } from './registration.service';
 import { resendVerification, verifyEmail } from './verification.service';
 import { inviteMember, organizationProfile } from './invitations.service';
-import { inviteDecision } from './invitations.policy';
+import { assertMayInvite } from './invitations.access';
 import { findUserById } from './users.repository';
 
 const parseRegister = parser(registerSchema);
@@ -84,10 +85,7 @@ export function registrationPages(deps: Deps): Router {
   const router = Router();
   const links = { publicUrl: deps.config.publicUrl, mailDomain: mailDomain(deps.config) };
   const registerPage = { title: 'Register your organization', countries: COUNTRY_OPTIONS };
-  /** An access refusal is an access decision: audited, like the API's. */
-  const denied = (req: Request, reason: string, subject: { type: string; id: string }) => recordAuditNow(deps.db, auditContext(req), {
-    action: 'access.denied', subjectType: subject.type, subjectId: subject.id, data: { reason, method: req.method, path: req.originalUrl.slice(0, 300) },
-  });
+  const { askerFor } = createGuards(deps.db);
 
   router.get('/register', (_req, res) => {
     res.render('accounts/register', { ...registerPage, form: {} });
@@ -150,10 +148,11 @@ export function registrationPages(deps: Deps): Router {
 
   /** Invitations are the organization's own business: its members only (staff get an audited 403). */
   const member = async (req: Request): Promise<Actor & { organizationId: string }> => {
-    const actor = signedIn(req);
-    if (actor.role === 'vendor' && actor.organizationId) return { ...actor, organizationId: actor.organizationId };
-    await denied(req, `role ${actor.role} does not invite vendor members`, { type: 'route', id: `${req.method} /organization/invitations` });
-    throw forbidden('Members of an organization invite their colleagues; staff do not.');
+    const asker = askerFor(req);
+    const id = asker.actor.organizationId;
+    const subject = id ? { type: 'organization', id } : { type: 'route', id: `${req.method} /organization/invitations` };
+    await authorize(asker, 'organization.members', subject, { id });
+    return { ...asker.actor, organizationId: id as string };
   };
   const invitationsModel = async (actor: Actor & { organizationId: string }, form: Record<string, string> = {}) => {
     const [me, org] = await Promise.all([findUserById(deps.db, actor.userId), organizationProfile(deps.db, actor.organizationId)]);
@@ -171,11 +170,7 @@ export function registrationPages(deps: Deps): Router {
     const actor = await member(req);
     const form = { name: text(req.body, 'name'), email: text(req.body, 'email') };
     try {
-      const me = await findUserById(deps.db, actor.userId);
-      if (inviteDecision(actor, actor.organizationId, Boolean(me?.email_verified_at)) !== 'allow') {
-        await denied(req, 'inviter e-mail not verified', { type: 'organization', id: actor.organizationId });
-        throw new AppError(403, 'email_not_verified', 'Confirm your own e-mail address (use the link we sent you) before inviting colleagues.');
-      }
+      await assertMayInvite(deps.db, askerFor(req), actor.organizationId);
       const input = parseInvitation({ email: form.email.trim(), name: form.name.trim() });
       await inviteMember(deps.db, auditContext(req), actor.organizationId, actor, input, links);
     } catch (err) {

@@ -72,6 +72,14 @@ export async function recordAuditNow(db: Db, ctx: AuditContext, entry: AuditEntr
   return db.transaction().execute((trx) => recordAudit(trx, ctx, entry));
 }
 
+/**
+ * The writer of every `access.denied` event (access/authorize.ts `Asker.recordDenial`, the route
+ * guards): each in a transaction of its own, so it survives the refused request's rollback.
+ */
+export const deniedNow = (db: Db, ctx: AuditContext) =>
+  (denial: { subjectType: string; subjectId: string; data: Record<string, unknown> }): Promise<AuditHead> =>
+    recordAuditNow(db, ctx, { action: 'access.denied', ...denial });
+
 /** The newest event's hash (what receipts and exports quote), or the genesis hash when empty. */
 export interface AuditHead { seq: number; hash: string }
 

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { Deps } from '../deps';
-import { canActForOrganization } from '../access/submission.policy';
+import { authorize } from '../access/authorize';
 import { recordAuditNow } from '../audit/audit.service';
 import { auditContext } from '../http/context';
 import { createGuards } from '../http/guards';
@@ -26,7 +26,7 @@ const TAG = 'documents';
  */
 export function documentsApi(deps: Deps): Router {
   const router = Router();
-  const { requireSignIn, requirePermission, hideFromActor } = createGuards(deps.db);
+  const { requireSignIn, requirePermission, askerFor } = createGuards(deps.db);
   const store = new ContentStore(deps.config.uploadsDir);
   const discard = (stored: Parameters<typeof discardStored>[2]) => discardStored(deps.db, store, stored);
 
@@ -41,8 +41,8 @@ const NOTICE_FORM = withFile(noticeFieldsSchema);
 /** The caller's own draft, or the audited 404 / the 409 for a filed one. */
   const ownDraft = async (req: Request) => {
     const id = uuidParam(req.params['id'], 'submission');
-    const sub = await visibleSubmission(deps.db, req.actor!, id, (s) => hideFromActor(req, s));
-    if (!canActForOrganization(req.actor!, sub)) throw await hideFromActor(req, { type: 'submission', id });
+    const asker = askerFor(req);
+    const sub = await authorize(asker, 'submission.act', { type: 'submission', id }, await visibleSubmission(deps.db, asker, id));
     assertDraft(sub.status);
     return sub;
   };
@@ -68,7 +68,7 @@ const NOTICE_FORM = withFile(noticeFieldsSchema);
   describe({ method: 'get', path: '/documents/:id/content', tag: TAG, roles: ['any'],
     summary: 'The document\'s bytes (attachment, nosniff, CSP sandbox); for those who may see its submission.' });
   router.get('/documents/:id/content', requireSignIn, async (req, res) => {
-    const doc = await visibleDocument(deps.db, req.actor!, uuidParam(req.params['id'], 'document'), (s) => hideFromActor(req, s));
+    const doc = await visibleDocument(deps.db, askerFor(req), uuidParam(req.params['id'], 'document'));
     await recordAuditNow(deps.db, auditContext(req), {
       action: 'document.downloaded', subjectType: 'document', subjectId: doc.id, data: { submissionId: doc.submission_id, sha256: doc.sha256 },
     });

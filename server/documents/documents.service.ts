@@ -1,8 +1,8 @@
 import type { Transaction } from 'kysely';
 import type { Database, Db } from '../db/database';
 import type { Actor } from '../access/actor';
-import { canActForOrganization, canSeeSubmission } from '../access/submission.policy';
-import { recordAudit, type AuditContext } from '../audit/audit.service';
+import { authorize, inAuthorizedTransaction, type Asker } from '../access/authorize';
+import { deniedNow, recordAudit, type AuditContext } from '../audit/audit.service';
 import { conflict, notFound, unprocessable, type AppError } from '../http/errors';
 import { assertDraft } from '../submissions/submission.transitions';
 import { findSubmission, type DocumentRow } from '../submissions/submissions.repository';
@@ -27,6 +27,12 @@ export async function discardStored(db: Db, store: ContentStore, stored: StoredU
   if (stored.placement.created) await store.removeIfUnreferenced(db, stored.placement.key).catch(() => undefined);
 }
 
+/** The submission a document is added to or removed from, locked, for a member of its organization. */
+const draftToChange = (submissionId: string) => ({
+  decision: 'submission.act' as const, subject: { type: 'submission', id: submissionId },
+  lock: (trx: Transaction<Database>) => findSubmission(trx, submissionId, { forUpdate: true }),
+});
+
 /**
  * Adds an uploaded file to a draft as an exhibit. The file is already durable at its content
  * address; the row and its audit event commit together, after the draft, pairing and limits are
@@ -36,9 +42,7 @@ export async function addDocument(db: Db, store: ContentStore, ctx: AuditContext
   const { stored } = received;
   try {
     const fields = parseEvidenceFields(received.fields);
-    return await db.transaction().execute(async (trx) => {
-      const sub = await findSubmission(trx, submissionId, { forUpdate: true });
-      if (!sub || !canActForOrganization(actor, sub)) throw notFound('submission');
+    return await inAuthorizedTransaction(db, { actor, recordDenial: deniedNow(db, ctx) }, draftToChange(submissionId), async (trx, sub) => {
       assertDraft(sub.status);
       const confidential = fields.confidential === 'true';
       const publicVersionOf = await checkPairing(trx, sub.id, confidential, fields.publicVersionOf?.toLowerCase());
@@ -82,9 +86,7 @@ async function checkPairing(trx: Transaction<Database>, submissionId: string, co
 
 /** Removes a document from a draft; its file goes too unless another row shares the content. */
 export async function deleteDocument(db: Db, store: ContentStore, ctx: AuditContext, actor: Actor, submissionId: string, documentId: string): Promise<void> {
-  const doc = await db.transaction().execute(async (trx) => {
-    const sub = await findSubmission(trx, submissionId, { forUpdate: true });
-    if (!sub || !canActForOrganization(actor, sub)) throw notFound('submission');
+  const doc = await inAuthorizedTransaction(db, { actor, recordDenial: deniedNow(db, ctx) }, draftToChange(submissionId), async (trx, sub) => {
     assertDraft(sub.status);
     const row = await findDocumentIn(trx, sub.id, documentId);
     if (!row) throw notFound('document');
@@ -98,10 +100,7 @@ export async function deleteDocument(db: Db, store: ContentStore, ctx: AuditCont
   await store.removeIfUnreferenced(db, doc.storage_key).catch(() => false);
 }
 
-/** The document if the actor may see its submission; otherwise the denial is audited and 404 thrown. */
-export async function visibleDocument(db: Db, actor: Actor, id: string, deny: (subject: { type: string; id: string }) => Promise<AppError>) {
-  const doc = await findDocumentWithOwner(db, id);
-  if (!doc) throw notFound('document');
-  if (!canSeeSubmission(actor, doc)) throw await deny({ type: 'document', id });
-  return doc;
+/** The document if the asker may see its submission; otherwise the denial is audited and 404 thrown. */
+export async function visibleDocument(db: Db, asker: Asker, id: string) {
+  return authorize(asker, 'submission.see', { type: 'document', id }, await findDocumentWithOwner(db, id));
 }

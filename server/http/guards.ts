@@ -1,20 +1,15 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db } from '../db/database';
+import type { Asker } from '../access/authorize';
 import { can, type Permission } from '../access/policies';
-import { recordAuditNow } from '../audit/audit.service';
+import { deniedNow } from '../audit/audit.service';
 import { auditContext } from './context';
-import { forbidden, notFound, unauthorized } from './errors';
+import { forbidden, unauthorized } from './errors';
 
 /** Route guards over the declared rules in access/policies.ts. Every denial is audited. */
 export function createGuards(db: Db) {
-  const denied = async (req: Request, reason: string, subject?: { type: string; id: string }) => {
-    await recordAuditNow(db, auditContext(req), {
-      action: 'access.denied',
-      subjectType: subject?.type ?? 'route',
-      subjectId: subject?.id ?? `${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`,
-      data: { reason, method: req.method, path: req.originalUrl.slice(0, 300) },
-    });
-  };
+  /** The request's method and path, kept with each denial it causes. */
+  const where = (req: Request) => ({ method: req.method, path: req.originalUrl.slice(0, 300) });
 
   const requireSignIn: RequestHandler = (req: Request, _res: Response, next: NextFunction) => {
     if (!req.actor) throw unauthorized();
@@ -25,19 +20,26 @@ export function createGuards(db: Db) {
   const requirePermission = (permission: Permission): RequestHandler => async (req, _res, next) => {
     if (!req.actor) throw unauthorized();
     if (!can(req.actor, permission)) {
-      await denied(req, `role ${req.actor.role} lacks ${permission}`);
+      await deniedNow(db, auditContext(req))({
+        subjectType: 'route', subjectId: `${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`,
+        data: { reason: `role ${req.actor.role} lacks ${permission}`, ...where(req) },
+      });
       throw forbidden();
     }
     next();
   };
 
-  /** For object-level checks in handlers: audits the denial and returns the 404 to throw. */
-  const hideFromActor = async (req: Request, subject: { type: string; id: string }) => {
-    await denied(req, 'not visible to actor', subject);
-    return notFound(subject.type);
+  /**
+   * The signed-in actor as access/authorize.ts asks for them: object-level decisions made for this
+   * request write their refusals through the one audit writer, with the request's method and path.
+   */
+  const askerFor = (req: Request): Asker => {
+    if (!req.actor) throw unauthorized();
+    const record = deniedNow(db, auditContext(req));
+    return { actor: req.actor, recordDenial: (d) => record({ ...d, data: { ...d.data, ...where(req) } }) };
   };
 
-  return { requireSignIn, requirePermission, hideFromActor };
+  return { requireSignIn, requirePermission, askerFor };
 }
 
 export type Guards = ReturnType<typeof createGuards>;

@@ -18,13 +18,13 @@ const parseVerify = parser(verifyReceiptSchema);
 /** Receipts: the filer's copy (JSON or PDF), public verification and the public key. */
 export function receiptsApi(deps: Deps): Router {
   const router = Router();
-  const { requireSignIn, hideFromActor } = createGuards(deps.db);
+  const { requireSignIn, askerFor } = createGuards(deps.db);
 
   describe({ method: 'get', path: '/submissions/:id/receipt', tag: 'receipts', summary: 'The signed receipt of a filed submission (?format=pdf for print).', roles: ['vendor', 'staff'] });
   router.get('/submissions/:id/receipt', requireSignIn, async (req, res) => {
     const { format } = singleQuery(req.query, ['format']);
     if (format && format !== 'json' && format !== 'pdf') throw badRequest('invalid_format', '"format" must be json or pdf.');
-    const sub = await visibleSubmission(deps.db, req.actor!, uuidParam(req.params['id'], 'submission'), (s) => hideFromActor(req, s));
+    const sub = await visibleSubmission(deps.db, askerFor(req), uuidParam(req.params['id'], 'submission'));
     if (!sub.receipt) throw notFound('receipt');
     const receipt = sub.receipt as unknown as Receipt;
     if (format === 'pdf') {

@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import type { Deps } from '../deps';
 import { createGuards } from '../http/guards';
-import { AppError, badRequest, notFound, unauthorized } from '../http/errors';
+import { AppError, badRequest, notFound } from '../http/errors';
 import { singleQuery } from '../http/pagination';
 import { uuidParam } from '../http/params';
 import { visibleSubmission } from '../submissions/drafts.service';
@@ -35,13 +35,13 @@ function pastedReceipt(text: string): { payload?: unknown; signature?: { algorit
 /** The printable receipt page of a filed submission and the public receipt verification page. */
 export function receiptPages(deps: Deps): Router {
   const router = Router();
-  const { hideFromActor } = createGuards(deps.db);
+  const { askerFor } = createGuards(deps.db);
 
   router.get('/submissions/:id/receipt', async (req, res) => {
-    if (!req.actor) throw unauthorized();
+    const asker = askerFor(req);
     const { filed } = singleQuery(req.query, ['filed']);
     // Another organization's receipt is a 404 like any unknown id, and the denial is audited.
-    const sub = await visibleSubmission(deps.db, req.actor, uuidParam(req.params['id'], 'submission'), (s) => hideFromActor(req, s));
+    const sub = await visibleSubmission(deps.db, asker, uuidParam(req.params['id'], 'submission'));
     if (!sub.receipt) throw notFound('receipt');
     const receipt = sub.receipt as unknown as Receipt;
     res.render('receipts/receipt', {

@@ -1,7 +1,8 @@
 import type { Db } from '../db/database';
 import type { Actor } from '../access/actor';
-import { recordAudit, type AuditContext } from '../audit/audit.service';
-import { notFound, unprocessable } from '../http/errors';
+import { inAuthorizedTransaction } from '../access/authorize';
+import { deniedNow, recordAudit, type AuditContext } from '../audit/audit.service';
+import { unprocessable } from '../http/errors';
 import { enqueueMail } from '../notifications/outbox';
 import { describeDeadline } from '../proceedings/deadline';
 import { findSubmission } from '../submissions/submissions.repository';
@@ -26,9 +27,10 @@ export async function createInformationRequest(db: Db, ctx: AuditContext, actor:
   if (!question) throw unprocessable('invalid_question', 'Write the question the vendor is asked to answer.');
   if (!(dueAt.getTime() > now.getTime() + 60_000)) throw unprocessable('invalid_due_date', 'The due date must be in the future.');
   if (dueAt.getTime() > now.getTime() + MAX_DAYS * 86_400_000) throw unprocessable('invalid_due_date', `The due date must be within ${MAX_DAYS} days.`);
-  return db.transaction().execute(async (trx) => {
-    const sub = await findSubmission(trx, submissionId, { forUpdate: true });
-    if (!sub) throw notFound('submission');
+  return inAuthorizedTransaction(db, { actor, recordDenial: deniedNow(db, ctx) }, {
+    decision: 'information_request.create', subject: { type: 'submission', id: submissionId },
+    lock: (trx) => findSubmission(trx, submissionId, { forUpdate: true }),
+  }, async (trx, sub) => {
     if (sub.kind !== 'response' || (sub.status !== 'submitted' && sub.status !== 'in_review')) {
       throw unprocessable('not_a_filed_response', 'Information requests go to a filed response that is submitted or in review (not a draft, supplement, withdrawn or decided one).');
     }

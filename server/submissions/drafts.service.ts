@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
-import type { Db, SubmissionKind } from '../db/database';
+import { sql, type Transaction } from 'kysely';
+import type { Database, Db, SubmissionKind } from '../db/database';
 import type { Actor } from '../access/actor';
-import { canActForOrganization, canSeeSubmission } from '../access/submission.policy';
-import { recordAudit, type AuditContext } from '../audit/audit.service';
-import { AppError, conflict, forbidden, notFound, unprocessable } from '../http/errors';
+import { authorize, inAuthorizedTransaction, type Asker } from '../access/authorize';
+import { deniedNow, recordAudit, type AuditContext } from '../audit/audit.service';
+import { conflict, notFound, unprocessable } from '../http/errors';
 import { assertDraft, assertMove } from './submission.transitions';
 import { windowCheck } from './filing.check';
 import { findSubmission, insertDraft, type SubmissionRow } from './submissions.repository';
@@ -14,13 +14,15 @@ export type DraftPatch = Partial<Pick<DraftInput, 'title' | 'summary' | 'argumen
 
 /** A vendor starts a response (or a supplement to one of its filed responses) in a proceeding. */
 export async function createDraft(db: Db, ctx: AuditContext, actor: Actor, docket: string, input: DraftInput): Promise<string> {
-  if (actor.role !== 'vendor' || !actor.organizationId) throw forbidden('Only members of a vendor organization prepare responses.');
-  const organizationId = actor.organizationId;
+  const asker = { actor, recordDenial: deniedNow(db, ctx) };
+  await authorize(asker, 'submission.prepare', { type: 'proceeding', id: docket.slice(0, 60) }, { docket });
+  // The decision above admits only members of a vendor organization.
+  const organizationId = actor.organizationId as string;
   const proceeding = await db.selectFrom('proceedings').selectAll().where('docket', '=', docket).executeTakeFirst();
   if (!proceeding) throw notFound('proceeding');
   const kind = input.kind ?? 'response';
   if (kind === 'response' && input.parentId) throw unprocessable('invalid_parent', 'A response has no parent; file a supplement to add to one.');
-  const parent = kind === 'response' ? undefined : await filedParent(db, organizationId, proceeding.id, kind, input.parentId);
+  const parent = kind === 'response' ? undefined : await filedParent(db, asker, proceeding.id, kind, input.parentId);
   const now = new Date();
   // A draft that could never be filed helps nobody: refuse it when the window rules out filing
   // (preparing one before the window opens is fine).
@@ -38,31 +40,33 @@ export async function createDraft(db: Db, ctx: AuditContext, actor: Actor, docke
 }
 
 /** The filed response a supplement or reply attaches to: the organization's own, in this proceeding. */
-async function filedParent(db: Db, organizationId: string, proceedingId: string, kind: SubmissionKind, parentId: string | undefined) {
+async function filedParent(db: Db, asker: Asker, proceedingId: string, kind: SubmissionKind, parentId: string | undefined) {
   const what = kind === 'supplement' ? 'A supplement' : 'A reply to an information request';
-  const parent = parentId ? await findSubmission(db, parentId) : undefined;
-  if (!parent || parent.organization_id !== organizationId || parent.proceeding_id !== proceedingId) {
-    throw unprocessable('invalid_parent', `${what} must name one of your organization's responses in this proceeding as parentId.`);
-  }
+  const notOurs = unprocessable('invalid_parent', `${what} must name one of your organization's responses in this proceeding as parentId.`);
+  const found = parentId ? await findSubmission(db, parentId) : undefined;
+  // Another organization's response gets the same 422 as a missing one (nothing leaks), and is audited.
+  const parent = await authorize(asker, 'submission.act', { type: 'submission', id: parentId ?? '' }, found, { answer: notOurs });
+  if (parent.proceeding_id !== proceedingId) throw notOurs;
   if (parent.kind !== 'response' || parent.status === 'draft' || parent.status === 'withdrawn') {
     throw unprocessable('invalid_parent', `${what} attaches to a filed, not withdrawn, response.`);
   }
   return parent;
 }
 
-/** The submission if the actor may see it; otherwise the denial is audited and 404 thrown. */
-export async function visibleSubmission(db: Db, actor: Actor, id: string, deny: (subject: { type: string; id: string }) => Promise<AppError>): Promise<SubmissionRow> {
-  const sub = await findSubmission(db, id);
-  if (!sub) throw notFound('submission');
-  if (!canSeeSubmission(actor, sub)) throw await deny({ type: 'submission', id });
-  return sub;
+/** The submission if the asker may see it; otherwise the denial is audited and 404 thrown. */
+export async function visibleSubmission(db: Db, asker: Asker, id: string): Promise<SubmissionRow> {
+  return authorize(asker, 'submission.see', { type: 'submission', id }, await findSubmission(db, id));
 }
+
+/** The draft's or filing's row, locked for the rest of the transaction, for a member of its organization. */
+export const toActOn = (id: string) => ({
+  decision: 'submission.act' as const, subject: { type: 'submission', id },
+  lock: (trx: Transaction<Database>) => findSubmission(trx, id, { forUpdate: true }),
+});
 
 /** Edits a draft; with `expectedVersion` (If-Match) a stale edit is refused with 409. */
 export async function updateDraft(db: Db, ctx: AuditContext, actor: Actor, id: string, patch: DraftPatch, expectedVersion?: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const sub = await findSubmission(trx, id, { forUpdate: true });
-    if (!sub || !canActForOrganization(actor, sub)) throw notFound('submission');
+  await inAuthorizedTransaction(db, { actor, recordDenial: deniedNow(db, ctx) }, toActOn(id), async (trx, sub) => {
     assertDraft(sub.status);
     if (expectedVersion !== undefined && expectedVersion !== sub.version) {
       throw conflict('version_conflict', `This draft changed since you loaded it (you have version ${expectedVersion}, it is now ${sub.version}). Reload it and apply your edit again.`);
@@ -81,9 +85,7 @@ export async function updateDraft(db: Db, ctx: AuditContext, actor: Actor, id: s
 
 /** Withdraws a filed submission with a reason; nothing is deleted. */
 export async function withdrawSubmission(db: Db, ctx: AuditContext, actor: Actor, id: string, reason: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const sub = await findSubmission(trx, id, { forUpdate: true });
-    if (!sub || !canActForOrganization(actor, sub)) throw notFound('submission');
+  await inAuthorizedTransaction(db, { actor, recordDenial: deniedNow(db, ctx) }, toActOn(id), async (trx, sub) => {
     const to = assertMove(sub.status, 'withdraw');
     await trx.updateTable('submissions').set({ status: to, withdrawn_at: new Date(), withdrawal_reason: reason, updated_at: new Date(), version: sql`version + 1` })
       .where('id', '=', id).execute();

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { Deps } from '../deps';
 import { auditContext } from '../http/context';
 import { createGuards } from '../http/guards';
+import { authorize } from '../access/authorize';
 import { uuidParam } from '../http/params';
 import { ContentStore } from '../documents/content-store';
 import { EVIDENCE_FIELD_NAMES } from '../documents/documents.schemas';
@@ -28,7 +29,7 @@ const withoutEmpty = (received: Received): Received => ({
 export function evidencePages(deps: Deps): Router {
   const router = Router();
   const load = pageLoader(deps);
-  const { hideFromActor } = createGuards(deps.db);
+  const { askerFor } = createGuards(deps.db);
   const store = new ContentStore(deps.config.uploadsDir);
 
   /** The editor again, with the refusal; a filed submission shows its read-only view instead. */
@@ -41,8 +42,8 @@ export function evidencePages(deps: Deps): Router {
 
   router.post('/submissions/:id/documents', async (req, res) => {
     const d = await load(req, req.params['id']);
-    // Staff may read a draft but never add to it: the same audited 404 the API gives.
-    if (!d.mayAct) throw await hideFromActor(req, { type: 'submission', id: d.sub.id });
+    // Only its organization adds to a submission, checked before the body is read: the API's audited 404.
+    await authorize(askerFor(req), 'submission.act', { type: 'submission', id: d.sub.id }, d.sub);
     try {
       assertDraft(d.sub.status);
       const budget = await uploadBudget(deps.db, d.sub);

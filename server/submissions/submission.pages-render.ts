@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Deps } from '../deps';
-import { AppError, notFound, unauthorized } from '../http/errors';
+import { AppError, notFound } from '../http/errors';
 import { createGuards } from '../http/guards';
 import { uuidParam } from '../http/params';
-import { canActForOrganization } from '../access/submission.policy';
+import { allows } from '../access/authorize';
 import { findProceedingByDocket, type ProceedingRow } from '../proceedings/proceedings.repository';
 import { CERTIFICATION_STATEMENT } from './certification';
 import { visibleSubmission } from './drafts.service';
@@ -43,15 +43,15 @@ export interface RenderOptions {
 
 /** Loads a submission the signed-in actor may see (a denial is audited and answered 404). */
 export function pageLoader(deps: Deps) {
-  const { hideFromActor } = createGuards(deps.db);
+  const { askerFor } = createGuards(deps.db);
   return async (req: Request, rawId: unknown): Promise<PageData> => {
-    if (!req.actor) throw unauthorized();
-    const sub = await visibleSubmission(deps.db, req.actor, uuidParam(rawId, 'submission'), (s) => hideFromActor(req, s));
+    const asker = askerFor(req);
+    const sub = await visibleSubmission(deps.db, asker, uuidParam(rawId, 'submission'));
     const [docs, proceeding, requests] = await Promise.all([
       listDocuments(deps.db, sub.id), findProceedingByDocket(deps.db, sub.docket), listRequests(deps.db, sub.parent_id ?? sub.id),
     ]);
     if (!proceeding) throw notFound('proceeding');
-    return { sub, docs, proceeding, requests, mayAct: canActForOrganization(req.actor, sub) };
+    return { sub, docs, proceeding, requests, mayAct: allows(asker.actor, 'submission.act', sub) };
   };
 }
 

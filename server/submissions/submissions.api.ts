@@ -25,7 +25,7 @@ const TAG = 'submissions';
 /** Drafts, filing and withdrawal (vendors: own organization; staff: read). */
 export function submissionsApi(deps: Deps): Router {
   const router = Router();
-  const { requireSignIn, hideFromActor } = createGuards(deps.db);
+  const { requireSignIn, askerFor } = createGuards(deps.db);
   /** Reads back after a change the caller was allowed to make. */
   const present = async (id: string) => {
     const sub = await findSubmission(deps.db, id);
@@ -42,19 +42,19 @@ export function submissionsApi(deps: Deps): Router {
 
   describe({ method: 'get', path: '/submissions', tag: TAG, summary: 'List submissions (?docket=&status=&q=&sort=&cursor=&limit=).', roles: ['any'] });
   router.get('/submissions', requireSignIn, async (req, res) => {
-    res.json(await listSubmissions(deps.db, req.actor!, req.query, (s) => hideFromActor(req, s)));
+    res.json(await listSubmissions(deps.db, askerFor(req), req.query));
   });
 
   describe({ method: 'get', path: '/submissions/:id', tag: TAG, summary: 'One submission with its documents.', roles: ['any'] });
   router.get('/submissions/:id', requireSignIn, async (req, res) => {
-    const sub = await visibleSubmission(deps.db, req.actor!, uuidParam(req.params['id']), (s) => hideFromActor(req, s));
+    const sub = await visibleSubmission(deps.db, askerFor(req), uuidParam(req.params['id']));
     res.set('ETag', `"${sub.version}"`).json(submissionJson(sub, await listDocuments(deps.db, sub.id)));
   });
 
   describe({ method: 'patch', path: '/submissions/:id', tag: TAG, summary: 'Edit a draft (If-Match: <version> -> 409 when stale).', roles: ['vendor'], requestBody: patchDraftSchema });
   router.patch('/submissions/:id', requireSignIn, async (req, res) => {
     const id = uuidParam(req.params['id']);
-    await visibleSubmission(deps.db, req.actor!, id, (s) => hideFromActor(req, s));
+    await visibleSubmission(deps.db, askerFor(req), id);
     await updateDraft(deps.db, auditContext(req), req.actor!, id, parsePatch(req.body), ifMatchVersion(req));
     const body = await present(id);
     res.set('ETag', `"${body.version}"`).json(body);
@@ -63,7 +63,7 @@ export function submissionsApi(deps: Deps): Router {
   describe({ method: 'post', path: '/submissions/:id/submit', tag: TAG, summary: 'File the draft (Idempotency-Key supported); returns the signed receipt.', roles: ['vendor'], requestBody: submitSchema });
   router.post('/submissions/:id/submit', requireSignIn, async (req, res) => {
     const id = uuidParam(req.params['id']);
-    await visibleSubmission(deps.db, req.actor!, id, (s) => hideFromActor(req, s));
+    await visibleSubmission(deps.db, askerFor(req), id);
     const key = req.get('idempotency-key');
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 8-100 letters, digits, "-" or "_".');
     const result = await submitSubmission(deps.db, auditContext(req), req.actor!,
@@ -74,7 +74,7 @@ export function submissionsApi(deps: Deps): Router {
   describe({ method: 'post', path: '/submissions/:id/withdraw', tag: TAG, summary: 'Withdraw a filed submission with a reason (nothing is deleted).', roles: ['vendor'], requestBody: withdrawSchema });
   router.post('/submissions/:id/withdraw', requireSignIn, async (req, res) => {
     const id = uuidParam(req.params['id']);
-    await visibleSubmission(deps.db, req.actor!, id, (s) => hideFromActor(req, s));
+    await visibleSubmission(deps.db, askerFor(req), id);
     await withdrawSubmission(deps.db, auditContext(req), req.actor!, id, parseWithdraw(req.body).reason);
     res.json(await present(id));
   });

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, SubmissionStatus } from '../db/database';
-import type { Actor } from '../access/actor';
-import type { AppError } from '../http/errors';
+import { authorize, type Asker } from '../access/authorize';
+import { listsDrafts } from '../access/submission.policy';
 import { badRequest } from '../http/errors';
 import { decodeCursor, encodeCursor, parseLimit, singleQuery } from '../http/pagination';
 import { uuidParam } from '../http/params';
@@ -25,9 +25,10 @@ const isCursor = (v: unknown): v is Cursor => typeof v === 'object' && v !== nul
 
 /**
  * GET /submissions: vendors see their organization's only (asking for another organization is a
- * 404, audited); staff see all. Keyset pagination on (sort column, id).
+ * 404, audited); staff see every filed one, never a draft. Keyset pagination on (sort column, id).
  */
-export async function listSubmissions(db: Db, actor: Actor, query: Record<string, unknown>, deny: (s: { type: string; id: string }) => Promise<AppError>) {
+export async function listSubmissions(db: Db, asker: Asker, query: Record<string, unknown>) {
+  const { actor } = asker;
   const q = singleQuery(query, ['docket', 'status', 'q', 'sort', 'cursor', 'limit', 'organizationId']);
   const limit = parseLimit(q['limit']);
   const sortKey = q['sort'] ?? '-createdAt';
@@ -37,7 +38,7 @@ export async function listSubmissions(db: Db, actor: Actor, query: Record<string
   const status = q['status'] as SubmissionStatus | undefined;
   if (status && !STATUSES.includes(status)) throw badRequest('invalid_status', `"status" must be one of: ${STATUSES.join(', ')}.`);
   const orgFilter = q['organizationId'] ? uuidParam(q['organizationId'], 'organization') : undefined;
-  if (actor.role === 'vendor' && orgFilter && orgFilter !== actor.organizationId) throw await deny({ type: 'organization', id: orgFilter });
+  if (orgFilter) await authorize(asker, 'organization.see', { type: 'organization', id: orgFilter }, { id: orgFilter });
   const organizationId = actor.role === 'vendor' ? actor.organizationId : orgFilter;
   const cursor = decodeCursor(q['cursor'], isCursor);
 
@@ -46,6 +47,7 @@ export async function listSubmissions(db: Db, actor: Actor, query: Record<string
     // Microsecond-exact cursor value: a JavaScript Date would round it and skip rows.
     .select(sql<string>`to_char(${sql.ref(sort.column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_t')).orderBy(sort.column, sort.dir).orderBy('submissions.id', sort.dir).limit(limit + 1);
   if (organizationId) rows = rows.where('submissions.organization_id', '=', organizationId);
+  if (!listsDrafts(actor)) rows = rows.where('submissions.status', '<>', 'draft');
   if (q['docket']) rows = rows.where('proceedings.docket', '=', q['docket'].slice(0, 40));
   if (status) rows = rows.where('submissions.status', '=', status);
   if (q['q']) {

@@ -1,9 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps';
 import type { Actor } from '../access/actor';
+import { authorize } from '../access/authorize';
 import { auditContext } from '../http/context';
 import { createGuards } from '../http/guards';
-import { forbidden, notFound, unauthorized } from '../http/errors';
+import { notFound, unauthorized } from '../http/errors';
 import { singleQuery } from '../http/pagination';
 import { uuidParam } from '../http/params';
 import { parser } from '../http/validate';
@@ -36,13 +37,6 @@ const signedIn = (req: Request): Actor => {
   return req.actor;
 };
 
-/** Drafts are prepared by members of a vendor organization; staff get a plain 403. */
-const vendorOnly = (req: Request): Actor => {
-  const actor = signedIn(req);
-  if (actor.role !== 'vendor' || !actor.organizationId) throw forbidden('Only members of a vendor organization prepare responses.');
-  return actor;
-};
-
 /**
  * Vendor pages: the submissions dashboard, a new response, the draft editor (or read-only view).
  * Filing and evidence pages are mounted from their own routers. Every change calls the same
@@ -54,8 +48,16 @@ const NEW_TITLES: Record<ChildKind, string> = { supplement: 'New supplement', re
 
 export function submissionPages(deps: Deps): Router {
   const router = Router();
-  const { hideFromActor } = createGuards(deps.db);
+  const { askerFor } = createGuards(deps.db);
   const load = pageLoader(deps);
+
+  /** Drafts are prepared by members of a vendor organization; staff get a 403, audited as the API's. */
+  const vendorOnly = async (req: Request): Promise<Actor> => {
+    const asker = askerFor(req);
+    const docket = String(req.params['docket']);
+    await authorize(asker, 'submission.prepare', { type: 'proceeding', id: docket.slice(0, 60) }, { docket });
+    return asker.actor;
+  };
 
   const proceedingFor = async (raw: unknown): Promise<ProceedingRow> => {
     const docket = typeof raw === 'string' ? raw.slice(0, 60) : '';
@@ -78,14 +80,15 @@ export function submissionPages(deps: Deps): Router {
   /** The filed response a supplement or reply attaches to, when the vendor may see it (else 404, audited). */
   const parentFor = async (req: Request, raw: string | undefined, kind: ChildKind): Promise<ParentLink | null> => {
     if (!raw) return null;
-    const parent = await visibleSubmission(deps.db, signedIn(req), uuidParam(raw, 'submission'), (s) => hideFromActor(req, s));
+    const parent = await visibleSubmission(deps.db, askerFor(req), uuidParam(raw, 'submission'));
     return { id: parent.id, trackingNumber: parent.tracking_number, kind };
   };
 
   router.get('/submissions', async (req, res) => {
-    const actor = signedIn(req);
+    const asker = askerFor(req);
+    const { actor } = asker;
     const query: Record<string, unknown> = { sort: '-updatedAt', ...req.query };
-    const page = await listSubmissions(deps.db, actor, query, (s) => hideFromActor(req, s));
+    const page = await listSubmissions(deps.db, asker, query);
     const items = page.items.map((s) => ({
       id: s.id, title: s.title, docket: s.docket, kind: KIND_LABELS[s.kind], status: s.status, statusLabel: STATUS_LABELS[s.status],
       trackingNumber: s.trackingNumber, updated: formatUtc(s.updatedAt),
@@ -97,14 +100,14 @@ export function submissionPages(deps: Deps): Router {
   });
 
   router.get('/proceedings/:docket/submissions/new', async (req, res) => {
-    vendorOnly(req);
+    await vendorOnly(req);
     const { supplementTo, replyTo } = singleQuery(req.query, ['supplementTo', 'replyTo']);
     const parent = replyTo ? await parentFor(req, replyTo, 'reply_to_request') : await parentFor(req, supplementTo, 'supplement');
     renderNew(res, await proceedingFor(req.params['docket']), parent);
   });
 
   router.post('/proceedings/:docket/submissions', async (req, res) => {
-    const actor = vendorOnly(req);
+    const actor = await vendorOnly(req);
     const proceeding = await proceedingFor(req.params['docket']);
     const parentId = formString(req.body, 'parentId') || undefined;
     const parent = await parentFor(req, parentId, formString(req.body, 'kind') === 'reply_to_request' ? 'reply_to_request' : 'supplement');

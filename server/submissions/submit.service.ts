@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database, Db } from '../db/database';
 import type { Actor } from '../access/actor';
-import { canActForOrganization } from '../access/submission.policy';
-import { recordAudit, type AuditContext } from '../audit/audit.service';
+import { inAuthorizedTransaction } from '../access/authorize';
+import { deniedNow, recordAudit, type AuditContext } from '../audit/audit.service';
 import { canonicalJson } from '../audit/audit.chain';
-import { AppError, notFound, unprocessable } from '../http/errors';
+import { AppError, unprocessable } from '../http/errors';
 import { enqueueMail } from '../notifications/outbox';
 import { contentDigest, receiptDocuments, signReceipt, type Receipt } from '../receipts/receipt';
 import type { ReceiptKey } from '../receipts/signing';
@@ -15,6 +15,7 @@ import { findSubmission, formatTrackingNumber, listDocuments, nextTrackingValue,
 import { filingProblems } from './filing.check';
 import { markAnswered, openRequests } from '../review/information-requests.repository';
 import { findIdempotentResult, saveIdempotentResult } from './idempotency.repository';
+import { toActOn } from './drafts.service';
 
 export interface SubmitInput { certification: { accepted: boolean; signature: string } }
 export interface SubmitResult { trackingNumber: string; submittedAt: string; late: boolean; receipt: Receipt }
@@ -29,19 +30,19 @@ export async function submitSubmission(db: Db, ctx: AuditContext, actor: Actor, 
   submissionId: string, input: SubmitInput, idempotencyKey?: string): Promise<SubmitResult> {
   const requestHash = createHash('sha256').update(canonicalJson({ submissionId, input })).digest('hex');
   const key = idempotencyKey ?? `auto:submit:${submissionId}`;
-  return db.transaction().execute(async (trx) => {
-    // Lock first: concurrent duplicates queue here, then find the first one's stored result.
-    const sub = await findSubmission(trx, submissionId, { forUpdate: true });
-    if (!sub || !canActForOrganization(actor, sub)) throw notFound('submission');
+  // Lock first: concurrent duplicates queue here, then find the first one's stored result.
+  return inAuthorizedTransaction(db, { actor, recordDenial: deniedNow(db, ctx) }, toActOn(submissionId), async (trx, sub) => {
     const previous = await findIdempotentResult(trx, actor.userId, key, `submit:${submissionId}`);
-    if (previous) {
-      if (previous.requestHash !== requestHash) {
-        throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was already used with a different request. Use a new key for a new request.');
-      }
-      return previous.response as unknown as SubmitResult;
+    if (previous?.requestHash === requestHash) return previous.response as unknown as SubmitResult;
+    // A key the client sent, reused for another request, is the client's mistake to fix. Without a
+    // key, a different second request is simply a second submit of a filed submission (409 below).
+    if (previous && idempotencyKey !== undefined) {
+      throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was already used with a different request. Use a new key for a new request.');
     }
     if (sub.status !== 'draft') {
-      throw new AppError(409, 'already_submitted', `This submission was already filed as ${sub.tracking_number ?? 'another request'}.`);
+      throw new AppError(409, 'already_submitted', sub.tracking_number
+        ? `This submission was already filed as ${sub.tracking_number}; filing it again changes nothing. Its receipt stays as issued; to add material, file a supplement.`
+        : `This submission is ${sub.status} and cannot be filed.`);
     }
     const result = await file(trx, ctx, actor, env, sub, input);
     await saveIdempotentResult(trx, { userId: actor.userId, key, scope: `submit:${submissionId}`, requestHash, response: result });

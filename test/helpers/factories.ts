@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import request from 'supertest';
 import type { Express } from 'express';
 import type { Role } from '../../server/db/database';
@@ -6,6 +7,8 @@ import type { Deps } from '../../server/deps';
 import { SYSTEM_CONTEXT } from '../../server/audit/audit.service';
 import { createUserDirect } from '../../server/accounts/users.service';
 import { currentTotp } from '../../server/accounts/totp';
+import { ContentStore } from '../../server/documents/content-store';
+import { pdf } from '../fixtures/uploads';
 
 export interface TestUser {
   id: string;
@@ -71,14 +74,22 @@ export async function buildProceeding(deps: Deps, attrs: { opensAt?: Date; close
 }
 
 /**
- * A document row on a draft, as the upload feature stores it (for tests of filing rules that do
- * not exercise the upload path itself).
+ * A document on a draft exactly as the upload feature stores it: the bytes written through
+ * ContentStore to their content address (`sha256/<aa>/<hex>`) and a row pointing at them, so the
+ * document can be downloaded, filed and swept like an uploaded one (for tests of filing rules
+ * that do not exercise the upload path itself). The content is a small PDF unique to this call.
  */
-export async function buildDocumentRow(deps: Deps, submissionId: string, createdBy: string, attrs: { confidential?: boolean; publicVersionOf?: string; label?: string } = {}) {
-  const sha256 = randomBytes(32).toString('hex');
+export async function buildDocumentRow(deps: Deps, submissionId: string, createdBy: string, attrs: { confidential?: boolean; publicVersionOf?: string; label?: string; data?: Buffer } = {}) {
+  const data = attrs.data ?? pdf(`/Subject (factory ${unique()}) `);
+  const sha256 = createHash('sha256').update(data).digest('hex');
+  const store = new ContentStore(deps.config.uploadsDir);
+  const temp = await store.newTempPath();
+  await writeFile(temp, data);
+  const placement = await store.place(temp, sha256);
+  await store.dropTemp(placement.keptTemp);
   const row = await deps.db.insertInto('documents').values({
     submission_id: submissionId, label: attrs.label ?? `Exhibit ${unique()}`, original_name: 'evidence.pdf', media_type: 'application/pdf',
-    size: 1234, sha256, storage_key: `sha256/${sha256}`, confidential: attrs.confidential ?? false,
+    size: data.length, sha256, storage_key: placement.key, confidential: attrs.confidential ?? false,
     public_version_of: attrs.publicVersionOf ?? null, created_by: createdBy,
   }).returning('id').executeTakeFirstOrThrow();
   return row.id;

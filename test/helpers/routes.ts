@@ -3,6 +3,7 @@ import type { Express } from 'express';
 /** One method on one registered path, e.g. `{ method: 'patch', path: '/api/v1/submissions/:id' }`. */
 export interface RegisteredRoute { method: string; path: string }
 
+/** What the router keeps of each `app.use`/`router.METHOD` (router 2.x layers). */
 interface Layer {
   route?: { path: string | string[]; methods: Record<string, boolean> };
   handle?: { stack?: Layer[] };
@@ -34,4 +35,10 @@ function walk(stack: Layer[], prefix: string): RegisteredRoute[] {
     }
   }
   return out;
+}
+
+/** The same routes as sorted "METHOD /path" lines (`:param` placeholders kept), each once. */
+export function routesOf(app: Express): string[] {
+  const clean = (p: string) => p.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
+  return [...new Set(registeredRoutes(app).map((r) => `${r.method.toUpperCase()} ${clean(r.path)}`))].sort();
 }

@@ -8,7 +8,7 @@ import { EXE, filePart, multipart, pdf, sha256 } from '../fixtures/uploads';
 
 /**
  * SECURITY.md, Access and Uploads: vendor B gets 404 (audited) for anything of vendor A's; staff may
- * read, never upload; a filed submission's documents never change; notices are admin-only to add,
+ * read what was filed (never a draft), never upload; a filed submission's documents never change; notices are admin-only to add,
  * public to read; cookie sessions need the CSRF token on multipart uploads.
  */
 let t: TestApp;
@@ -57,18 +57,30 @@ describe('vendor B and vendor A\'s documents', () => {
     expect(tempFiles(uploads)).toEqual([]);
   });
 
-  it('when a reviewer reads A\'s document, then the bytes come back (audited as a download); a reviewer upload is 404', async () => {
+  it('when a reviewer reads a document of A\'s filed submission, then the bytes come back (audited as a download); a reviewer upload is 404, audited', async () => {
     const draft = await draftOfA();
     const data = pdf('/Reviewed 1');
     const doc = (await uploadTo(t.app, aToken, draft, 'a.pdf', data)).body.id as string;
+    await bearer(request(t.app).post(`/api/v1/submissions/${draft}/submit`), aToken).send({ certification: { accepted: true, signature: 'A Person' } }).expect(200);
     const get = await bearer(request(t.app).get(`/api/v1/documents/${doc}/content`), reviewerToken).buffer(true);
     expect(get.status).toBe(200);
     expect(sha256(Buffer.from(get.body as Buffer))).toBe(sha256(data));
     const downloads = await t.deps.db.selectFrom('audit_events').select('actor_id').where('action', '=', 'document.downloaded').where('subject_id', '=', doc).execute();
     expect(downloads.map((d) => d.actor_id)).toEqual([reviewer.id]);
     const up = await uploadTo(t.app, reviewerToken, draft, 'r.pdf', pdf('/R 1'));
-    expect(up.status).toBe(404);
+    expect([up.status, up.body.error.code]).toEqual([404, 'not_found']);
     expect((await denials(reviewer.id, draft)).length).toBe(1);
+    expect(await docCount(draft)).toBe(1);
+  });
+
+  it('when a reviewer asks for a document of A\'s draft, then 404 and the denial is audited: a draft is the vendor\'s own until filed', async () => {
+    const draft = await draftOfA();
+    const doc = (await uploadTo(t.app, aToken, draft, 'a.pdf', pdf('/Private 1'))).body.id as string;
+    const get = await bearer(request(t.app).get(`/api/v1/documents/${doc}/content`), reviewerToken);
+    expect([get.status, get.body.error.code]).toEqual([404, 'not_found']);
+    expect((await denials(reviewer.id, doc)).length).toBe(1);
+    const downloads = await t.deps.db.selectFrom('audit_events').select('seq').where('action', '=', 'document.downloaded').where('subject_id', '=', doc).execute();
+    expect(downloads).toEqual([]);
   });
 
   it('when nobody is signed in, then uploads and downloads are 401', async () => {

@@ -3,7 +3,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { buildProceeding, buildUser, tokenFor, type TestUser } from '../helpers/factories';
+import { buildDocumentRow, buildProceeding, buildUser, tokenFor, type TestUser } from '../helpers/factories';
+import { keyFor } from '../../server/documents/content-store';
 import { ORG_QUOTA_BYTES } from '../../server/documents/upload-budget';
 import { contentKeys, tempFiles, tempUploadsDir, uploadTo } from '../fixtures/upload-client';
 import { pdf, sha256 } from '../fixtures/uploads';
@@ -109,6 +110,21 @@ describe('storing evidence', () => {
     expect(res.headers['content-security-policy']).toMatch(/^sandbox(;|$)/);
     const audit = await t.deps.db.selectFrom('audit_events').select('actor_id').where('action', '=', 'document.downloaded').where('subject_id', '=', up.body.id).execute();
     expect(audit.map((a) => a.actor_id)).toEqual([vendor.id]);
+  });
+});
+
+describe('documents made by the test factory', () => {
+  it('when a factory-made document is downloaded, then it is stored as an upload would be: key shape, bytes and SHA-256', async () => {
+    const id = await draftIn();
+    const data = pdf('/Subject (made by buildDocumentRow) ');
+    const doc = await buildDocumentRow(t.deps, id, vendor.id, { data, label: 'Exhibit F' });
+    const row = await t.deps.db.selectFrom('documents').select(['storage_key', 'sha256', 'size']).where('id', '=', doc).executeTakeFirstOrThrow();
+    expect(row).toEqual({ storage_key: keyFor(sha256(data)), sha256: sha256(data), size: String(data.length) });
+    const res = await request(t.app).get(`/api/v1/documents/${doc}/content`).set('Authorization', `Bearer ${token}`).buffer(true);
+    expect(res.status).toBe(200);
+    expect(Buffer.from(res.body as Buffer).equals(data)).toBe(true);
+    expect(res.headers['etag']).toBe(`"sha256-${sha256(data)}"`);
+    expect(tempFiles(uploads)).toEqual([]);
   });
 });
 

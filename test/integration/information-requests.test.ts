@@ -75,14 +75,20 @@ describe('asking', () => {
     expect(rows).toEqual([]);
   });
 
-  it('when the target is a draft, the due date has passed, or a field is unknown, then a clear 4xx and nothing is written', async () => {
+  it('when the target is a draft, a withdrawn response, the due date has passed, or a field is unknown, then a clear 4xx and nothing is written', async () => {
     const p = await buildProceeding(t.deps);
     const draftId = (await draft(p.docket)).body.id as string;
     const { response } = await filedThenClosed();
+    const { response: withdrawn } = await filedThenClosed();
+    await as(request(t.app).post(`/api/v1/submissions/${withdrawn}/withdraw`), token).send({ reason: 'Settled.' }).expect(200);
 
+    // A draft is the vendor's own until filed: staff are refused as if it did not exist, and it is audited.
     const onDraft = await ask(draftId, { question: 'Q?', dueAt: new Date(Date.now() + DAY).toISOString() }, supervisorToken);
-    expect(onDraft.status).toBe(422);
-    expect(onDraft.body.error.code).toBe('not_a_filed_response');
+    expect([onDraft.status, onDraft.body.error.code]).toEqual([404, 'not_found']);
+    const denied = await t.deps.db.selectFrom('audit_events').select('seq').where('action', '=', 'access.denied').where('subject_id', '=', draftId).execute();
+    expect(denied).toHaveLength(1);
+    const onWithdrawn = await ask(withdrawn, { question: 'Q?', dueAt: new Date(Date.now() + DAY).toISOString() }, supervisorToken);
+    expect([onWithdrawn.status, onWithdrawn.body.error.code]).toEqual([422, 'not_a_filed_response']);
     const past = await ask(response, { question: 'Q?', dueAt: new Date(Date.now() - DAY).toISOString() });
     expect(past.status).toBe(422);
     expect(past.body.error.code).toBe('invalid_due_date');
@@ -90,7 +96,7 @@ describe('asking', () => {
     expect(extra.status).toBe(400);
     const noOffset = await ask(response, { question: 'Q?', dueAt: '2099-01-01T00:00:00' });
     expect(noOffset.status).toBe(400);
-    const rows = await t.deps.db.selectFrom('information_requests').select('id').where('submission_id', 'in', [draftId, response]).execute();
+    const rows = await t.deps.db.selectFrom('information_requests').select('id').where('submission_id', 'in', [draftId, response, withdrawn]).execute();
     expect(rows).toEqual([]);
   });
 

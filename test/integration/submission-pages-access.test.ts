@@ -29,22 +29,33 @@ describe('access', () => {
     expect(list.text).not.toContain(id);
   });
 
-  it('when nobody is signed in, then the dashboard redirects to sign-in; staff see every organization read-only', async () => {
+  it('when nobody is signed in, then the dashboard redirects to sign-in', async () => {
     const anonymous = await request(t.app).get('/submissions');
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers['location']).toBe('/sign-in?next=%2Fsubmissions');
+  });
 
+  it('when legal staff look, then every organization\'s filed submissions are listed and read-only; drafts are neither listed nor opened (404, audited)', async () => {
     const s = await vendorSession(t);
     const p = await buildProceeding(t.deps);
-    const id = await createViaPage(s, p.docket, { title: 'Visible to staff' });
+    const filed = await createViaPage(s, p.docket, { title: 'Filed, visible to staff' });
+    expect((await fileViaPages(s, filed)).status).toBe(303);
+    const draft = await createViaPage(s, p.docket, { title: 'Draft, private to the vendor' });
     const legal = await buildUser(t.deps, { role: 'legal' });
     const staff = await signInBrowser(t.app, legal);
     const list = await staff.agent.get('/submissions');
-    expect(list.text).toContain('Visible to staff');
-    const view = await staff.agent.get(`/submissions/${id}`);
+    expect(list.text).toContain('Filed, visible to staff');
+    expect(list.text).not.toContain('Draft, private to the vendor');
+    expect(list.text).not.toContain(draft);
+    const view = await staff.agent.get(`/submissions/${filed}`);
     expect(view.status).toBe(200);
     expect(view.text).not.toContain('Save draft');
-    expect((await staff.agent.get(`/submissions/${id}/review`)).status).toBe(303);
+    expect(view.text).not.toContain('name="reason"');
+    expect((await staff.agent.get(`/submissions/${filed}/review`)).status).toBe(303);
+    expect((await staff.agent.get(`/submissions/${draft}`)).status).toBe(404);
+    const denials = await t.deps.db.selectFrom('audit_events').select('seq')
+      .where('action', '=', 'access.denied').where('subject_id', '=', draft).where('actor_id', '=', legal.id).execute();
+    expect(denials).toHaveLength(1);
   });
 });
 

@@ -114,6 +114,29 @@ describe('filing', () => {
     expect(filed).toHaveLength(2);
   });
 
+  it('when a filed submission is submitted again with another body, then without a key 409 already_submitted names the tracking number; with the used key 422 idempotency_key_reused', async () => {
+    const p = await buildProceeding(t.deps);
+    const keyless = await draft(p.docket);
+    const first = await submit(keyless.id);
+    expect(first.status).toBe(200);
+    const other = { certification: { accepted: true, signature: 'Somebody Else' } };
+
+    const again = await submit(keyless.id, other);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('already_submitted');
+    expect(again.body.error.message).toContain(first.body.trackingNumber);
+    expect(again.body.error.message).not.toMatch(/Idempotency-Key/i);
+
+    const keyed = await draft(p.docket);
+    expect((await submit(keyed.id, certification, 'key-repeat-0001')).status).toBe(200);
+    const reused = await submit(keyed.id, other, 'key-repeat-0001');
+    expect([reused.status, reused.body.error.code]).toEqual([422, 'idempotency_key_reused']);
+    const fresh = await submit(keyed.id, other, 'key-repeat-0002');
+    expect([fresh.status, fresh.body.error.code]).toEqual([409, 'already_submitted']);
+    const receipts = await t.deps.db.selectFrom('submissions').select(['id', 'tracking_number']).where('proceeding_id', '=', p.id).orderBy('tracking_number').execute();
+    expect(receipts.map((r) => r.tracking_number)).toEqual([`${p.docket}-000001`, `${p.docket}-000002`]);
+  });
+
   it('when the deadline has passed and late filings are refused, then 422 names the deadline in both zones', async () => {
     const p = await buildProceeding(t.deps);
     const d = await draft(p.docket);

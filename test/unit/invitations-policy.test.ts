@@ -1,4 +1,4 @@
-import { canSeeOrganization, inviteDecision } from '../../server/accounts/invitations.policy';
+import { canSeeOrganization, inviteDecision } from '../../server/access/organization.policy';
 import { COUNTRY_CODES } from '../../server/accounts/registration.countries';
 
 const ORG_A = '11111111-1111-4111-8111-111111111111';

@@ -1,10 +1,10 @@
-import type { Actor } from '../access/actor';
-import { isStaff } from '../access/actor';
+import type { Actor } from './actor';
+import { isStaff } from './actor';
 
 /**
- * Object-level rules for an organization and its members. They refine access/policies.ts the way
+ * Object-level rules for an organization and its members. They refine policies.ts the way
  * submission.policy.ts does: another organization's things answer 404 (never confirming they
- * exist), and every "no" is audited by the caller.
+ * exist). Callers ask through authorize.ts, which audits every "no".
  */
 
 /** Members see their own organization; staff see every organization they may review. */
@@ -12,7 +12,7 @@ export function canSeeOrganization(actor: Pick<Actor, 'role' | 'organizationId'>
   return isStaff(actor.role) || actor.organizationId === organizationId;
 }
 
-/** What to answer when someone asks to invite a member into an organization. */
+/** What to answer when someone asks to manage (list, invite) an organization's members. */
 export type InviteDecision =
   | 'allow'
   /** Not theirs: 404, as if the organization did not exist. */
@@ -22,9 +22,15 @@ export type InviteDecision =
   /** A member whose own address is unconfirmed: confirm first, then vouch for colleagues (403). */
   | 'unverified';
 
+/** Membership is the organization's own business: its members manage it, nobody else. */
+export function membershipDecision(actor: Pick<Actor, 'role' | 'organizationId'>, organizationId: string | null): 'allow' | 'hide' | 'forbid' {
+  if (isStaff(actor.role)) return 'forbid';
+  return organizationId !== null && actor.organizationId === organizationId ? 'allow' : 'hide';
+}
+
 /** Only a member with a confirmed e-mail address brings colleagues in. */
 export function inviteDecision(actor: Pick<Actor, 'role' | 'organizationId'>, organizationId: string, actorEmailVerified: boolean): InviteDecision {
-  if (isStaff(actor.role)) return 'forbid';
-  if (actor.organizationId !== organizationId) return 'hide';
+  const membership = membershipDecision(actor, organizationId);
+  if (membership !== 'allow') return membership;
   return actorEmailVerified ? 'allow' : 'unverified';
 }

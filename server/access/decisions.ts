@@ -1,0 +1,60 @@
+import { AppError, forbidden } from '../http/errors';
+import type { Actor } from './actor';
+import { can } from './policies';
+import { canActForOrganization, canSeeSubmission, type SubmissionOwnership } from './submission.policy';
+import { canSeeOrganization, inviteDecision, membershipDecision } from './organization.policy';
+
+/**
+ * A "no": why (for the audit trail) and the error to answer with. Without `error` the answer is
+ * 404, as for an id that does not exist, so a refusal never confirms that something exists.
+ */
+export interface Refusal { reason: string; error?: AppError }
+
+type Rule<Row> = (actor: Actor, row: Row) => true | Refusal;
+const rule = <Row>(r: Rule<Row>): Rule<Row> => r;
+const or404 = (allowed: boolean, reason: string): true | Refusal => allowed || { reason };
+
+const STAFF_DO_NOT_INVITE = 'Members of an organization invite their colleagues; staff do not.';
+const membershipRefusal = (actor: Actor, decision: 'hide' | 'forbid'): Refusal => (decision === 'hide'
+  ? { reason: 'not a member of the organization' }
+  : { reason: `role ${actor.role} does not invite vendor members`, error: forbidden(STAFF_DO_NOT_INVITE) });
+
+/**
+ * Every object-level decision by name: the row it is about -> yes, or how to say no. Role-level
+ * permissions (policies.ts) are asked here too when a decision needs both, so a use case asks one
+ * question. Callers go through authorize.ts, which writes every "no" to the audit trail.
+ */
+export const DECISIONS = {
+  /** Start a response or supplement in a proceeding: members of a vendor organization only. */
+  'submission.prepare': rule<{ docket: string }>((actor) => (actor.role === 'vendor' && actor.organizationId !== null)
+    || { reason: `role ${actor.role} does not prepare responses`, error: forbidden('Only members of a vendor organization prepare responses.') }),
+  /** Read a submission, its documents, receipt and information requests. */
+  'submission.see': rule<SubmissionOwnership>((actor, sub) => or404(canSeeSubmission(actor, sub), 'not visible to actor')),
+  /** Edit, upload to, file, supplement or withdraw: the submitting organization's members. */
+  'submission.act': rule<Pick<SubmissionOwnership, 'organization_id'>>((actor, sub) => or404(canActForOrganization(actor, sub),
+    actor.role === 'vendor' ? 'not a member of the submitting organization' : `role ${actor.role} does not act for vendor organizations`)),
+  /** Ask the organization behind a response a question: a reviewing role, on a submission it may see. */
+  'information_request.create': rule<SubmissionOwnership>((actor, sub) => or404(
+    can(actor, 'information_request.create') && canSeeSubmission(actor, sub), `role ${actor.role} may not ask about this submission`)),
+  'organization.see': rule<{ id: string }>((actor, org) => or404(canSeeOrganization(actor, org.id), 'not visible to actor')),
+  /** List and manage the members of one's own organization (`id` null: the actor has none). */
+  'organization.members': rule<{ id: string | null }>((actor, org) => {
+    const decision = membershipDecision(actor, org.id);
+    return decision === 'allow' || membershipRefusal(actor, decision);
+  }),
+  'organization.invite': rule<{ id: string; inviterVerified: boolean }>((actor, org) => {
+    const decision = inviteDecision(actor, org.id, org.inviterVerified);
+    if (decision === 'allow') return true;
+    if (decision !== 'unverified') return membershipRefusal(actor, decision);
+    return { reason: 'inviter e-mail not verified', error: new AppError(403, 'email_not_verified', 'Confirm your own e-mail address (use the link we sent you) before inviting colleagues.') };
+  }),
+};
+
+export type Decision = keyof typeof DECISIONS;
+/** The row a decision reads. */
+export type RowOf<D extends Decision> = Parameters<(typeof DECISIONS)[D]>[1];
+
+/** The decision's answer for this actor and row. */
+export function judge<D extends Decision>(actor: Actor, decision: D, row: RowOf<D>): true | Refusal {
+  return (DECISIONS[decision] as Rule<RowOf<D>>)(actor, row);
+}
