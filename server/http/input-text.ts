@@ -143,6 +143,10 @@ export function checkParsed(body: unknown): void {
     const [value, path] = stack.pop()!;
     if (typeof value === 'string') {
       checkText(value, path ? `The field ${shown(path)}` : 'The body', path || undefined);
+    } else if (typeof value === 'number' && !Number.isFinite(value)) {
+      // JSON.parse reads 1e999 as Infinity, which JSON cannot write back: it would be stored as null.
+      const field = path || 'body';
+      throw badRequest('invalid_number', `${path ? `The field ${shown(path)}` : 'The body'} holds a number too large to store. Send a number within ±1.7976931348623157e308.`, [{ field, problem: 'not_finite' }]);
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => stack.push([v, path ? `${path}.${i}` : String(i)]));
     } else if (value !== null && typeof value === 'object') {

@@ -57,6 +57,19 @@ describe('nesting limit', () => {
   });
 });
 
+describe('numbers JSON cannot store', () => {
+  it('when a draft field is 1e999, -1e400 or nested 1E+309, then 400 invalid_number naming the field and nothing is stored as null', async () => {
+    for (const [text, field] of [['{"fields":{"n":1e999}}', 'fields.n'], ['{"fields":{"a":[-1e400]}}', 'fields.a.0'], ['{"fields":{"o":{"p":1E+309}}}', 'fields.o.p']] as const) {
+      const res = await patchDraft(text);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid_number');
+      expect(res.body.error.details[0].field).toBe(field);
+    }
+    expect(await storedFields()).not.toHaveProperty('n');
+    expect((await patchDraft('{"fields":{"kept":"yes","max":1.7976931348623157e308}}')).status).toBe(200);
+  });
+});
+
 describe('names that exist on every object', () => {
   it('when ?sort= is constructor, __proto__ or toString, then 400 invalid_sort listing the sorts, on the API and the page', async () => {
     for (const sort of ['constructor', '__proto__', 'toString']) {
