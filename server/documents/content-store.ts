@@ -91,6 +91,16 @@ export class ContentStore {
   }
 }
 
+/**
+ * Undoes a stored upload that will not get its row: the temp twin goes, and the content file too
+ * when this upload created it and no row refers to it. Failures here leave an orphan for the
+ * sweep, never a row without its file, so they are not allowed to mask the original error.
+ */
+export async function discardStored(db: Db, store: ContentStore, stored: { placement: Placement }): Promise<void> {
+  await store.dropTemp(stored.placement.keptTemp).catch(() => undefined);
+  if (stored.placement.created) await store.removeIfUnreferenced(db, stored.placement.key).catch(() => undefined);
+}
+
 /** Serialises everything that adds or removes a reference to one content file (rows and the file itself). */
 export async function lockKey(trx: Transaction<Database>, key: string): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`content:${key}`}, 0))`.execute(trx);

@@ -1,8 +1,21 @@
 import { promises as fsp } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
+import type { Db } from '../db/database';
+import type { Actor } from '../access/actor';
+import { canSeeSubmission } from '../access/submission.policy';
+import { notFound, type AppError } from '../http/errors';
 import type { ContentStore } from './content-store';
+import { findDocumentWithOwner } from './documents.repository';
 import { attachmentHeader } from './filename';
+
+/** The document if the actor may see its submission; otherwise the denial is audited and 404 thrown. */
+export async function visibleDocument(db: Db, actor: Actor, id: string, deny: (subject: { type: string; id: string }) => Promise<AppError>) {
+  const doc = await findDocumentWithOwner(db, id);
+  if (!doc) throw notFound('document');
+  if (!canSeeSubmission(actor, doc)) throw await deny({ type: 'document', id });
+  return doc;
+}
 
 export interface StoredFile { storageKey: string; mediaType: string; size: number; sha256: string; originalName: string }
 

@@ -2,10 +2,9 @@ import type { Db } from '../db/database';
 import type { Actor } from '../access/actor';
 import { recordAudit, type AuditContext } from '../audit/audit.service';
 import { notFound } from '../http/errors';
-import type { ContentStore } from './content-store';
+import { discardStored, type ContentStore } from './content-store';
 import { parseNoticeFields } from './documents.schemas';
 import { findNotice, insertNotice, listNotices, type NoticeRow } from './documents.repository';
-import { discardStored } from './documents.service';
 import { cleanLine } from './filename';
 import type { Received } from './upload-receive';
 

@@ -4,10 +4,10 @@ import { createGuards } from '../http/guards';
 import { AppError, badRequest, notFound, unauthorized } from '../http/errors';
 import { singleQuery } from '../http/pagination';
 import { uuidParam } from '../http/params';
-import { visibleSubmission } from '../submissions/drafts.service';
-import { formString } from '../submissions/submission.form';
-import { exactBytes, formatUtc } from '../submissions/submission.display';
+import { formString } from '../http/forms';
+import { exactBytes, formatUtc } from '../http/format';
 import { checkReceipt, type Receipt, type ReceiptPayload } from './receipt';
+import type { VisibleSubmission } from './submission-lookup';
 
 /** What the receipt page and a successful verification show, from the signed payload only. */
 function receiptModel(p: ReceiptPayload) {
@@ -36,8 +36,11 @@ function pastedReceipt(text: string): { payload?: unknown; signature?: { algorit
   return inner as ReturnType<typeof pastedReceipt>;
 }
 
-/** The printable receipt page of a filed submission and the public receipt verification page. */
-export function receiptPages(deps: Deps): Router {
+/**
+ * The printable receipt page of a filed submission and the public receipt verification page.
+ * `visibleSubmission` comes from the submissions feature, through app.ts.
+ */
+export function receiptPages(deps: Deps, visibleSubmission: VisibleSubmission): Router {
   const router = Router();
   const { hideFromActor } = createGuards(deps.db);
 

@@ -5,7 +5,7 @@ import { notFound, unprocessable } from '../http/errors';
 import { enqueueMail } from '../notifications/outbox';
 import { describeDeadline } from '../proceedings/deadline';
 import { findSubmission } from '../submissions/submissions.repository';
-import { insertRequest, type RequestRow } from './information-requests.repository';
+import { insertRequest, type RequestRow } from '../submissions/information-requests.repository';
 import type { RequestInput } from './information-requests.schemas';
 
 export interface RequestEnv { publicUrl: string; mailDomain: string }

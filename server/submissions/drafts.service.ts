@@ -7,7 +7,7 @@ import { AppError, conflict, forbidden, notFound, unprocessable } from '../http/
 import { assertDraft, assertMove } from './submission.transitions';
 import { windowCheck } from './filing.check';
 import { findSubmission, insertDraft, type SubmissionRow } from './submissions.repository';
-import { openRequests } from '../review/information-requests.repository';
+import { openRequests } from './information-requests.repository';
 
 export interface DraftInput { kind?: SubmissionKind; parentId?: string; title: string; summary?: string; argument?: string; fields?: Record<string, unknown> }
 export type DraftPatch = Partial<Pick<DraftInput, 'title' | 'summary' | 'argument' | 'fields'>>;

@@ -3,11 +3,11 @@ import type { Deps } from '../deps';
 import { auditContext } from '../http/context';
 import { createGuards } from '../http/guards';
 import { uuidParam } from '../http/params';
-import { ContentStore } from '../documents/content-store';
+import { ContentStore, discardStored } from '../documents/content-store';
 import { EVIDENCE_FIELD_NAMES } from '../documents/documents.schemas';
-import { addDocument, deleteDocument, discardStored } from '../documents/documents.service';
 import { uploadBudget } from '../documents/upload-budget';
 import { receiveUpload, type Received } from '../documents/upload-receive';
+import { addDocument, deleteDocument } from './evidence.service';
 import { assertDraft } from './submission.transitions';
 import { isEditable, pageLoader, refusalToShow, renderEditor, renderView, type PageData } from './submission.pages-render';
 

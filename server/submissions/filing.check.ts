@@ -2,7 +2,8 @@ import type { AppError } from '../http/errors';
 import { unprocessable } from '../http/errors';
 import { describeDeadline, windowState } from '../proceedings/deadline';
 import { responseFieldsProblem, responseValidator } from '../proceedings/response-schema';
-import type { DocumentRow, SubmissionRow } from './submissions.repository';
+import type { DocumentRow } from '../documents/documents.repository';
+import type { SubmissionRow } from './submissions.repository';
 
 /**
  * The filing rules as a dry run: every reason a draft cannot be filed right now, each as the very

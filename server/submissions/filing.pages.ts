@@ -8,7 +8,7 @@ import { findUserById } from '../accounts/users.repository';
 import { withdrawSubmission } from './drafts.service';
 import { submitSubmission } from './submit.service';
 import { withdrawSchema } from './submissions.schemas';
-import { formString } from './submission.form';
+import { formString } from '../http/forms';
 import { isEditable, pageLoader, refusalToShow, renderReview, renderView } from './submission.pages-render';
 
 const parseWithdraw = parser(withdrawSchema);

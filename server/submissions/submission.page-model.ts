@@ -1,7 +1,9 @@
 import { describeDeadline, formatInZone, timeLeft, windowState } from '../proceedings/deadline';
 import { DEFAULT_RESPONSE_SCHEMA } from '../proceedings/response-schema';
-import type { DocumentRow, SubmissionRow } from './submissions.repository';
-import { KIND_LABELS, STATUS_LABELS, exactBytes, flagLabel, formatBytes, formatUtc } from './submission.display';
+import type { DocumentRow } from '../documents/documents.repository';
+import type { SubmissionRow } from './submissions.repository';
+import { exactBytes, formatBytes, formatUtc } from '../http/format';
+import { KIND_LABELS, STATUS_LABELS, flagLabel } from './submission.display';
 
 /**
  * What the vendor pages render, built from rows: plain values only, so templates contain no

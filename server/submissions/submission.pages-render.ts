@@ -10,12 +10,14 @@ import { CERTIFICATION_STATEMENT } from './certification';
 import { visibleSubmission } from './drafts.service';
 import { filingProblems } from './filing.check';
 import { canMove } from './submission.transitions';
-import { listDocuments, type DocumentRow, type SubmissionRow } from './submissions.repository';
-import { draftTextFromForm, formString, responseFormFields } from './submission.form';
+import { listDocuments, type DocumentRow } from '../documents/documents.repository';
+import type { SubmissionRow } from './submissions.repository';
+import { draftTextFromForm, responseFormFields } from './submission.form';
+import { formString } from '../http/forms';
 import { documentModels, fieldSummary, proceedingModel, submissionModel, unpairedConfidential } from './submission.page-model';
 import { describeBytes } from '../documents/upload-errors';
-import { listRequests, requestStatus, type RequestRow } from '../review/information-requests.repository';
-import { requestModels } from '../review/information-requests.page-model';
+import { listRequests, requestStatus, type RequestRow } from './information-requests.repository';
+import { requestModels } from './information-requests.page-model';
 
 /**
  * Loading and rendering the three faces of one submission (draft editor, read-only view, review

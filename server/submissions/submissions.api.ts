@@ -11,9 +11,11 @@ import { uuidParam } from '../http/params';
 import { createDraftSchema, patchDraftSchema, submitSchema, withdrawSchema } from './submissions.schemas';
 import { createDraft, updateDraft, visibleSubmission, withdrawSubmission } from './drafts.service';
 import { submitSubmission } from './submit.service';
-import { findSubmission, listDocuments } from './submissions.repository';
+import { listDocuments } from '../documents/documents.repository';
+import { findSubmission } from './submissions.repository';
 import { submissionJson } from './submission.view';
 import { listSubmissions } from './submissions.list';
+import { evidenceApi } from './evidence.api';
 
 const parseCreate = parser(createDraftSchema);
 const parsePatch = parser(patchDraftSchema);
@@ -22,7 +24,7 @@ const parseWithdraw = parser(withdrawSchema);
 const IDEMPOTENCY_KEY = /^[\w-]{8,100}$/;
 const TAG = 'submissions';
 
-/** Drafts, filing and withdrawal (vendors: own organization; staff: read). */
+/** Drafts, filing and withdrawal (vendors: own organization; staff: read); a draft's evidence is mounted from its own router. */
 export function submissionsApi(deps: Deps): Router {
   const router = Router();
   const { requireSignIn, hideFromActor } = createGuards(deps.db);
@@ -79,6 +81,7 @@ export function submissionsApi(deps: Deps): Router {
     res.json(await present(id));
   });
 
+  router.use(evidenceApi(deps));
   return router;
 }
 

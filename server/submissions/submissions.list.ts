@@ -5,7 +5,7 @@ import type { AppError } from '../http/errors';
 import { badRequest } from '../http/errors';
 import { decodeCursor, encodeCursor, parseLimit, singleQuery } from '../http/pagination';
 import { uuidParam } from '../http/params';
-import { listDocumentsFor } from './submissions.repository';
+import { listDocumentsFor } from '../documents/documents.repository';
 import { submissionJson } from './submission.view';
 
 /** Sort keys clients may name, mapped to columns: never interpolate what the client sent. */

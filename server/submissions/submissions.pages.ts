@@ -11,8 +11,10 @@ import { findProceedingByDocket, type ProceedingRow } from '../proceedings/proce
 import { createDraft, updateDraft, visibleSubmission } from './drafts.service';
 import { listSubmissions } from './submissions.list';
 import { createDraftSchema, patchDraftSchema } from './submissions.schemas';
-import { draftTextFromForm, fieldsFromForm, formString, responseFormFields, versionFromForm } from './submission.form';
-import { KIND_LABELS, STATUS_LABELS, formatUtc } from './submission.display';
+import { formString } from '../http/forms';
+import { formatUtc } from '../http/format';
+import { draftTextFromForm, fieldsFromForm, responseFormFields, versionFromForm } from './submission.form';
+import { KIND_LABELS, STATUS_LABELS } from './submission.display';
 import { proceedingModel } from './submission.page-model';
 import { isEditable, pageLoader, refusalToShow, renderEditor, renderView, type RenderOptions } from './submission.pages-render';
 import { listAcceptingProceedings } from '../proceedings/proceedings.repository';

@@ -42,16 +42,6 @@ export async function findSubmission(db: DbOrTrx, id: string, opts: { forUpdate?
 
 export type SubmissionRow = NonNullable<Awaited<ReturnType<typeof findSubmission>>>;
 
-export const listDocuments = (db: DbOrTrx, submissionId: string) =>
-  db.selectFrom('documents').selectAll().where('submission_id', '=', submissionId).orderBy('created_at').orderBy('id').execute();
-
-export type DocumentRow = Awaited<ReturnType<typeof listDocuments>>[number];
-
-/** Documents of several submissions at once (list pages), in upload order. */
-export const listDocumentsFor = async (db: DbOrTrx, submissionIds: string[]) => (submissionIds.length
-  ? db.selectFrom('documents').selectAll().where('submission_id', 'in', submissionIds).orderBy('created_at').orderBy('id').execute()
-  : []);
-
 /**
  * The next tracking sequence for a proceeding. The counter row stays locked until commit, so
  * concurrent filings queue, and a rolled-back filing gives its number back: unique and gap-free.

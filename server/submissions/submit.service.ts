@@ -11,9 +11,10 @@ import { contentDigest, receiptDocuments, signReceipt, type Receipt } from '../r
 import type { ReceiptKey } from '../receipts/signing';
 import { assertMove } from './submission.transitions';
 import { CERTIFICATION_STATEMENT, CERTIFICATION_VERSION } from './certification';
-import { findSubmission, formatTrackingNumber, listDocuments, nextTrackingValue, type SubmissionRow } from './submissions.repository';
+import { listDocuments } from '../documents/documents.repository';
+import { findSubmission, formatTrackingNumber, nextTrackingValue, type SubmissionRow } from './submissions.repository';
 import { filingProblems } from './filing.check';
-import { markAnswered, openRequests } from '../review/information-requests.repository';
+import { markAnswered, openRequests } from './information-requests.repository';
 import { findIdempotentResult, saveIdempotentResult } from './idempotency.repository';
 
 export interface SubmitInput { certification: { accepted: boolean; signature: string } }
