@@ -3,7 +3,9 @@ import type { Actor } from '../access/actor';
 import { recordAudit, type AuditContext } from '../audit/audit.service';
 import { notFound, unprocessable } from '../http/errors';
 import { enqueueMail } from '../notifications/outbox';
+import { findUserById } from '../accounts/users.repository';
 import { describeDeadline } from '../proceedings/deadline';
+import { findProceedingById } from '../proceedings/proceedings.repository';
 import { findSubmission } from '../submissions/submissions.repository';
 import { insertRequest, type RequestRow } from '../submissions/information-requests.repository';
 import type { RequestInput } from './information-requests.schemas';
@@ -37,10 +39,9 @@ export async function createInformationRequest(db: Db, ctx: AuditContext, actor:
       action: 'information_request.created', subjectType: 'submission', subjectId: submissionId,
       data: { requestId: request.id, dueAt: dueAt.toISOString(), trackingNumber: sub.tracking_number },
     });
-    const [filer, proceeding] = await Promise.all([
-      trx.selectFrom('users').select(['email']).where('id', '=', sub.submitted_by ?? sub.created_by).executeTakeFirstOrThrow(),
-      trx.selectFrom('proceedings').select(['time_zone']).where('id', '=', sub.proceeding_id).executeTakeFirstOrThrow(),
-    ]);
+    const [filer, proceeding] = await Promise.all([findUserById(trx, sub.submitted_by ?? sub.created_by), findProceedingById(trx, sub.proceeding_id)]);
+    // Foreign keys guarantee both: a gap is a server fault.
+    if (!filer || !proceeding) throw new Error('information request: the filer or the proceeding row is missing');
     await enqueueMail(trx, {
       to: filer.email,
       subject: `Information request on ${sub.tracking_number ?? sub.docket}`,

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db, SubmissionKind } from '../db/database';
 import type { Actor } from '../access/actor';
 import { canActForOrganization, canSeeSubmission } from '../access/submission.policy';
@@ -6,7 +5,8 @@ import { recordAudit, type AuditContext } from '../audit/audit.service';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../http/errors';
 import { assertDraft, assertMove } from './submission.transitions';
 import { windowCheck } from './filing.check';
-import { findSubmission, insertDraft, type SubmissionRow } from './submissions.repository';
+import { findProceedingByDocket } from '../proceedings/proceedings.repository';
+import { findSubmission, insertDraft, markWithdrawn, updateDraftRow, type SubmissionRow } from './submissions.repository';
 import { openRequests } from './information-requests.repository';
 
 export interface DraftInput { kind?: SubmissionKind; parentId?: string; title: string; summary?: string; argument?: string; fields?: Record<string, unknown> }
@@ -16,7 +16,7 @@ export type DraftPatch = Partial<Pick<DraftInput, 'title' | 'summary' | 'argumen
 export async function createDraft(db: Db, ctx: AuditContext, actor: Actor, docket: string, input: DraftInput): Promise<string> {
   if (actor.role !== 'vendor' || !actor.organizationId) throw forbidden('Only members of a vendor organization prepare responses.');
   const organizationId = actor.organizationId;
-  const proceeding = await db.selectFrom('proceedings').selectAll().where('docket', '=', docket).executeTakeFirst();
+  const proceeding = await findProceedingByDocket(db, docket);
   if (!proceeding) throw notFound('proceeding');
   const kind = input.kind ?? 'response';
   if (kind === 'response' && input.parentId) throw unprocessable('invalid_parent', 'A response has no parent; file a supplement to add to one.');
@@ -68,13 +68,7 @@ export async function updateDraft(db: Db, ctx: AuditContext, actor: Actor, id: s
       throw conflict('version_conflict', `This draft changed since you loaded it (you have version ${expectedVersion}, it is now ${sub.version}). Reload it and apply your edit again.`);
     }
     const before = Object.fromEntries(Object.keys(patch).map((k) => [k, sub[k as keyof DraftPatch]]));
-    await trx.updateTable('submissions').set({
-      ...(patch.title !== undefined ? { title: patch.title } : {}),
-      ...(patch.summary !== undefined ? { summary: patch.summary } : {}),
-      ...(patch.argument !== undefined ? { argument: patch.argument } : {}),
-      ...(patch.fields !== undefined ? { fields: JSON.stringify(patch.fields) } : {}),
-      updated_at: new Date(), version: sql`version + 1`,
-    }).where('id', '=', id).execute();
+    await updateDraftRow(trx, id, patch);
     await recordAudit(trx, ctx, { action: 'submission.draft_updated', subjectType: 'submission', subjectId: id, data: { before, after: patch } });
   });
 }
@@ -85,8 +79,7 @@ export async function withdrawSubmission(db: Db, ctx: AuditContext, actor: Actor
     const sub = await findSubmission(trx, id, { forUpdate: true });
     if (!sub || !canActForOrganization(actor, sub)) throw notFound('submission');
     const to = assertMove(sub.status, 'withdraw');
-    await trx.updateTable('submissions').set({ status: to, withdrawn_at: new Date(), withdrawal_reason: reason, updated_at: new Date(), version: sql`version + 1` })
-      .where('id', '=', id).execute();
+    await markWithdrawn(trx, id, to, reason);
     await recordAudit(trx, ctx, { action: 'submission.withdrawn', subjectType: 'submission', subjectId: id, data: { reason, before: { status: sub.status }, after: { status: to } } });
   });
 }
