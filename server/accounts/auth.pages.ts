@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps';
 import { auditContext } from '../http/context';
-import { AppError, unauthorized } from '../http/errors';
+import { unauthorized } from '../http/errors';
+import { formString, refusalToShow, signedIn } from '../http/pages';
 import { clearCookie, cookieNames, cookieOptions } from '../http/cookies';
 import { recordAuditNow } from '../audit/audit.service';
 import { checkPassword, checkTotp, firstStage, startSession } from './sign-in.service';
@@ -14,10 +15,7 @@ import { totpUri } from './totp';
 const safeNext = (next: unknown): string =>
   typeof next === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) && next.length < 500 ? next : '/account';
 
-const field = (req: Request, name: string): string => {
-  const v = (req.body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v : '';
-};
+const field = (req: Request, name: string): string => formString(req.body, name);
 
 /** Browser pages for signing in (password, then TOTP for staff), enrolment, activation, sign-out. */
 export function accountPages(deps: Deps): Router {
@@ -55,8 +53,8 @@ export function accountPages(deps: Deps): Router {
       const target = stage === 'full' ? next : stage === 'mfa' ? '/sign-in/totp' : '/account/authenticator';
       res.redirect(303, stage === 'full' ? target : `${target}?next=${encodeURIComponent(next)}`);
     } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500) throw err;
-      res.status(err.status).render('accounts/sign-in', { title: 'Sign in', next, email, error: err });
+      const error = refusalToShow(err);
+      res.status(error.status).render('accounts/sign-in', { title: 'Sign in', next, email, error });
     }
   });
 
@@ -71,8 +69,8 @@ export function accountPages(deps: Deps): Router {
     try {
       await checkTotp(deps.db, deps.totpVault, auditContext(req), user, field(req, 'code'));
     } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500) throw err;
-      return res.status(err.status).render('accounts/totp', { title: 'Enter your authenticator code', next, error: err });
+      const error = refusalToShow(err);
+      return res.status(error.status).render('accounts/totp', { title: 'Enter your authenticator code', next, error });
     }
     await switchSession(req, res, user, 'full');
     res.redirect(303, next);
@@ -90,9 +88,9 @@ export function accountPages(deps: Deps): Router {
     try {
       await confirmTotp(deps.db, deps.totpVault, auditContext(req), user.id, field(req, 'code'));
     } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      const error = refusalToShow(err);
       const secret = await pendingTotpSecret(deps.db, deps.totpVault, user);
-      return res.status(err.status).render('accounts/enrol', { title: 'Set up your authenticator', next, secret, uri: totpUri(secret, user.email), error: err });
+      return res.status(error.status).render('accounts/enrol', { title: 'Set up your authenticator', next, secret, uri: totpUri(secret, user.email), error });
     }
     const enrolled = await findUserById(deps.db, user.id);
     await switchSession(req, res, enrolled!, 'full');
@@ -116,8 +114,9 @@ export function accountPages(deps: Deps): Router {
     try {
       await activateAccount(deps.db, deps.totpVault, auditContext(req), token, { password: field(req, 'password'), code: field(req, 'code') });
     } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500 || err.status === 404) throw err;
-      return res.status(err.status).render('accounts/activate', { ...(await activationPage(token)), error: err });
+      // An unknown or used link is the not-found page, not a form to fill in again.
+      const error = refusalToShow(err, [404]);
+      return res.status(error.status).render('accounts/activate', { ...(await activationPage(token)), error });
     }
     res.redirect(303, '/sign-in?activated=1');
   });
@@ -132,8 +131,7 @@ export function accountPages(deps: Deps): Router {
   });
 
   router.get('/account', async (req, res) => {
-    if (!req.actor) throw unauthorized();
-    const user = await findUserById(deps.db, req.actor.userId);
+    const user = await findUserById(deps.db, signedIn(req).userId);
     res.render('accounts/account', { title: 'Your account', user });
   });
 

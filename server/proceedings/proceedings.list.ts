@@ -2,7 +2,7 @@ import type { Db } from '../db/database';
 import { isKeysetCursor, keysetRows, type KeysetCursor, type KeysetOrder } from '../db/keyset';
 import { badRequest } from '../http/errors';
 import { decodeCursor, encodeCursor, parseLimit, singleQuery } from '../http/pagination';
-import { proceedingSummaryJson } from './proceeding.view';
+import { proceedingSummaryJson } from './proceeding.json';
 import { listProceedingRows, type WindowFilter } from './proceedings.repository';
 
 /**

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database';
 import { timeLeft } from './deadline';
 import { listProceedings } from './proceedings.list';
-import type { proceedingSummaryJson } from './proceeding.view';
+import type { proceedingSummaryJson } from './proceeding.json';
 
 /**
  * Proceedings as pages show them (the notice pages here, and the home page's list): built from
@@ -17,14 +17,6 @@ const LATE_POLICY: Record<string, string> = {
 
 /** "2017-11-04T04:59:00Z": the UTC instant to the second (deadlines are set to the minute). */
 const utc = (iso: string): string => iso.replace(/\.\d+Z$/, 'Z');
-
-/** "10 MiB (10,485,760 bytes)": binary units as upload limits are set, with the exact byte count. */
-export function humanBytes(n: number): string {
-  const exact = `${n.toLocaleString('en-US')} byte${n === 1 ? '' : 's'}`;
-  const units = [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const;
-  const unit = units.find(([, size]) => n >= size);
-  return unit ? `${Number((n / unit[1]).toFixed(1))} ${unit[0]} (${exact})` : exact;
-}
 
 /** A proceeding as the pages show it: the window in the proceeding's zone and in UTC, and where it stands now. */
 export function proceedingCard(p: Summary, now: Date) {

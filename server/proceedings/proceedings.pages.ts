@@ -3,11 +3,13 @@ import type { Deps } from '../deps';
 import type { Db } from '../db/database';
 import type { Actor } from '../access/actor';
 import { notFound } from '../http/errors';
+import { bytesWithExact } from '../http/format';
 import { singleQuery } from '../http/pagination';
+import { acceptsResponses } from './deadline';
 import { listProceedings } from './proceedings.list';
 import { findProceedingByDocket, listNoticeDocuments } from './proceedings.repository';
-import { proceedingJson } from './proceeding.view';
-import { humanBytes, noticeParagraphs, proceedingCard, type ProceedingCard } from './proceedings.page-model';
+import { proceedingJson } from './proceeding.json';
+import { noticeParagraphs, proceedingCard, type ProceedingCard } from './proceedings.page-model';
 import { DOCKET } from './proceedings.schemas';
 
 type Status = 'open' | 'upcoming' | 'closed';
@@ -19,8 +21,7 @@ function callToAction(actor: Actor | undefined, card: ProceedingCard) {
   const startHref = `${card.href}/submissions/new`;
   if (!actor) return { kind: 'signed_out', signInHref: `/sign-in?next=${encodeURIComponent(card.href)}`, startHref };
   if (actor.role !== 'vendor') return { kind: 'staff', startHref };
-  const accepting = card.windowState !== 'closed' || card.latePolicy === 'accept_flagged';
-  return { kind: accepting ? 'vendor' : 'closed', startHref };
+  return { kind: acceptsResponses(card.windowState, card.latePolicy) ? 'vendor' : 'closed', startHref };
 }
 
 /** The notice page's model: the card, the notice text, limits in words, the documents relied on. */
@@ -32,8 +33,8 @@ async function noticeModel(deps: Deps, req: Request, docket: string) {
   const card = proceedingCard(json, now);
   return {
     title: `${json.docket}: ${json.title}`, proceeding: card, paragraphs: noticeParagraphs(json.noticeText),
-    limits: { file: humanBytes(json.limits.maxFileBytes), files: json.limits.maxFiles, total: humanBytes(json.limits.maxTotalBytes) },
-    documents: json.noticeDocuments.map((d) => ({ ...d, size: humanBytes(d.size) })),
+    limits: { file: bytesWithExact(json.limits.maxFileBytes), files: json.limits.maxFiles, total: bytesWithExact(json.limits.maxTotalBytes) },
+    documents: json.noticeDocuments.map((d) => ({ ...d, size: bytesWithExact(d.size) })),
     cta: callToAction(req.actor, card),
   };
 }

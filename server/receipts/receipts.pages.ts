@@ -1,10 +1,10 @@
 import { Router, type Response } from 'express';
 import type { Deps } from '../deps';
 import { createGuards } from '../http/guards';
-import { AppError, badRequest, notFound, unauthorized } from '../http/errors';
+import { badRequest, notFound, type AppError } from '../http/errors';
 import { singleQuery } from '../http/pagination';
 import { uuidParam } from '../http/params';
-import { formString } from '../http/forms';
+import { formString, refusalToShow, signedIn } from '../http/pages';
 import { exactBytes, formatUtc } from '../http/format';
 import { checkReceipt, type Receipt, type ReceiptPayload } from './receipt';
 import type { VisibleSubmission } from './submission-lookup';
@@ -45,10 +45,10 @@ export function receiptPages(deps: Deps, visibleSubmission: VisibleSubmission): 
   const { hideFromActor } = createGuards(deps.db);
 
   router.get('/submissions/:id/receipt', async (req, res) => {
-    if (!req.actor) throw unauthorized();
+    const actor = signedIn(req);
     const { filed } = singleQuery(req.query, ['filed']);
     // Another organization's receipt is a 404 like any unknown id, and the denial is audited.
-    const sub = await visibleSubmission(deps.db, req.actor, uuidParam(req.params['id'], 'submission'), (s) => hideFromActor(req, s));
+    const sub = await visibleSubmission(deps.db, actor, uuidParam(req.params['id'], 'submission'), (s) => hideFromActor(req, s));
     if (!sub.receipt) throw notFound('receipt');
     const receipt = sub.receipt as unknown as Receipt;
     res.render('receipts/receipt', {
@@ -74,8 +74,8 @@ export function receiptPages(deps: Deps, visibleSubmission: VisibleSubmission): 
     try {
       receipt = pastedReceipt(text);
     } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      return renderVerify(res, { status: err.status, text, error: err });
+      const error = refusalToShow(err);
+      return renderVerify(res, { status: error.status, text, error });
     }
     const result = checkReceipt(deps.receiptKey, receipt);
     // Only a valid receipt's contents are shown: an invalid one may say anything.

@@ -4,7 +4,7 @@ import { canActForOrganization, canSeeSubmission } from '../access/submission.po
 import { recordAudit, type AuditContext } from '../audit/audit.service';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../http/errors';
 import { assertDraft, assertMove } from './submission.transitions';
-import { windowCheck } from './filing.check';
+import { startProblem, takesSupplements } from './filing.check';
 import { findProceedingByDocket } from '../proceedings/proceedings.repository';
 import { findSubmission, insertDraft, markWithdrawn, updateDraftRow, type SubmissionRow } from './submissions.repository';
 import { openRequests } from './information-requests.repository';
@@ -22,11 +22,9 @@ export async function createDraft(db: Db, ctx: AuditContext, actor: Actor, docke
   if (kind === 'response' && input.parentId) throw unprocessable('invalid_parent', 'A response has no parent; file a supplement to add to one.');
   const parent = kind === 'response' ? undefined : await filedParent(db, organizationId, proceeding.id, kind, input.parentId);
   const now = new Date();
-  // A draft that could never be filed helps nobody: refuse it when the window rules out filing
-  // (preparing one before the window opens is fine).
   const open = parent ? (await openRequests(db, parent.id, now))[0] : undefined;
-  const window = windowCheck({ kind }, proceeding, now, open);
-  if (window.problem && window.problem.code !== 'window_not_open') throw window.problem;
+  const problem = startProblem({ kind }, proceeding, now, open);
+  if (problem) throw problem;
   return db.transaction().execute(async (trx) => {
     const id = await insertDraft(trx, {
       proceedingId: proceeding.id, organizationId, createdBy: actor.userId, kind, parentId: input.parentId ?? null,
@@ -44,7 +42,7 @@ async function filedParent(db: Db, organizationId: string, proceedingId: string,
   if (!parent || parent.organization_id !== organizationId || parent.proceeding_id !== proceedingId) {
     throw unprocessable('invalid_parent', `${what} must name one of your organization's responses in this proceeding as parentId.`);
   }
-  if (parent.kind !== 'response' || parent.status === 'draft' || parent.status === 'withdrawn') {
+  if (!takesSupplements(parent)) {
     throw unprocessable('invalid_parent', `${what} attaches to a filed, not withdrawn, response.`);
   }
   return parent;

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { Deps } from '../deps';
 import { auditContext } from '../http/context';
 import { createGuards } from '../http/guards';
+import { NOT_IN_FORM, refusalToShow } from '../http/pages';
 import { uuidParam } from '../http/params';
 import { ContentStore, discardStored } from '../documents/content-store';
 import { EVIDENCE_FIELD_NAMES } from '../documents/documents.schemas';
@@ -9,7 +10,7 @@ import { uploadBudget } from '../documents/upload-budget';
 import { receiveUpload, type Received } from '../documents/upload-receive';
 import { addDocument, deleteDocument } from './evidence.service';
 import { assertDraft } from './submission.transitions';
-import { isEditable, pageLoader, refusalToShow, renderEditor, renderView, type PageData } from './submission.pages-render';
+import { isEditable, pageLoader, renderEditor, renderView, type PageData } from './submission.pages-render';
 
 /**
  * A plain HTML form sends every field, empty or not; the API reads an empty `label` or
@@ -33,7 +34,7 @@ export function evidencePages(deps: Deps): Router {
 
   /** The editor again, with the refusal; a filed submission shows its read-only view instead. */
   const showRefusal = (res: Parameters<typeof renderEditor>[0], d: PageData, err: unknown, req: Request) => {
-    const error = refusalToShow(err);
+    const error = refusalToShow(err, NOT_IN_FORM);
     const o = { status: error.status, error, uploadPosted: req.body };
     if (isEditable(d)) renderEditor(res, d, o);
     else renderView(res, d, o);

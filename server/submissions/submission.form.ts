@@ -1,5 +1,5 @@
 import { badRequest } from '../http/errors';
-import { formString } from '../http/forms';
+import { formString } from '../http/pages';
 import { DEFAULT_RESPONSE_SCHEMA } from '../proceedings/response-schema';
 
 /**

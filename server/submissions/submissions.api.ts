@@ -8,12 +8,12 @@ import { parser } from '../http/validate';
 import { badRequest, notFound } from '../http/errors';
 import { ifMatchVersion } from '../http/if-match';
 import { uuidParam } from '../http/params';
-import { createDraftSchema, patchDraftSchema, submitSchema, withdrawSchema } from './submissions.schemas';
+import { IDEMPOTENCY_KEY, createDraftSchema, patchDraftSchema, submitSchema, withdrawSchema } from './submissions.schemas';
 import { createDraft, updateDraft, visibleSubmission, withdrawSubmission } from './drafts.service';
 import { submitSubmission } from './submit.service';
 import { listDocuments } from '../documents/documents.repository';
 import { findSubmission } from './submissions.repository';
-import { submissionJson } from './submission.view';
+import { submissionJson } from './submission.json';
 import { listSubmissions } from './submissions.list';
 import { evidenceApi } from './evidence.api';
 
@@ -21,7 +21,6 @@ const parseCreate = parser(createDraftSchema);
 const parsePatch = parser(patchDraftSchema);
 const parseSubmit = parser(submitSchema);
 const parseWithdraw = parser(withdrawSchema);
-const IDEMPOTENCY_KEY = /^[\w-]{8,100}$/;
 const TAG = 'submissions';
 
 /** Drafts, filing and withdrawal (vendors: own organization; staff: read); a draft's evidence is mounted from its own router. */

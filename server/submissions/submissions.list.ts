@@ -6,7 +6,7 @@ import { badRequest } from '../http/errors';
 import { decodeCursor, encodeCursor, parseLimit, singleQuery } from '../http/pagination';
 import { uuidParam } from '../http/params';
 import { listDocumentsFor } from '../documents/documents.repository';
-import { submissionJson } from './submission.view';
+import { submissionJson } from './submission.json';
 import { listSubmissionRows } from './submissions.repository';
 
 /** Sort keys clients may name, mapped to columns: never interpolate what the client sent. */

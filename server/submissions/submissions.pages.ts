@@ -3,7 +3,7 @@ import type { Deps } from '../deps';
 import type { Actor } from '../access/actor';
 import { auditContext } from '../http/context';
 import { createGuards } from '../http/guards';
-import { forbidden, notFound, unauthorized } from '../http/errors';
+import { forbidden, notFound } from '../http/errors';
 import { singleQuery } from '../http/pagination';
 import { uuidParam } from '../http/params';
 import { parser } from '../http/validate';
@@ -11,12 +11,12 @@ import { findProceedingByDocket, type ProceedingRow } from '../proceedings/proce
 import { createDraft, updateDraft, visibleSubmission } from './drafts.service';
 import { listSubmissions } from './submissions.list';
 import { createDraftSchema, patchDraftSchema } from './submissions.schemas';
-import { formString } from '../http/forms';
+import { NOT_IN_FORM, formString, refusalToShow, signedIn } from '../http/pages';
 import { formatUtc } from '../http/format';
 import { draftTextFromForm, fieldsFromForm, responseFormFields, versionFromForm } from './submission.form';
 import { KIND_LABELS, STATUS_LABELS } from './submission.display';
 import { proceedingModel } from './submission.page-model';
-import { isEditable, pageLoader, refusalToShow, renderEditor, renderView, type RenderOptions } from './submission.pages-render';
+import { isEditable, pageLoader, renderEditor, renderView, type RenderOptions } from './submission.pages-render';
 import { listAcceptingProceedings } from '../proceedings/proceedings.repository';
 import { filingPages } from './filing.pages';
 import { evidencePages } from './evidence.pages';
@@ -31,11 +31,6 @@ const NOTICES: Record<string, string> = {
   uploaded: 'Document uploaded.',
   removed: 'Document removed.',
   withdrawn: 'The submission was withdrawn. Nothing was deleted: the record keeps it with your reason.',
-};
-
-const signedIn = (req: Request): Actor => {
-  if (!req.actor) throw unauthorized();
-  return req.actor;
 };
 
 /** Drafts are prepared by members of a vendor organization; staff get a plain 403. */
@@ -116,7 +111,7 @@ export function submissionPages(deps: Deps): Router {
       const id = await createDraft(deps.db, auditContext(req), actor, proceeding.docket, input);
       res.redirect(303, `/submissions/${id}?created=1`);
     } catch (err) {
-      const error = refusalToShow(err);
+      const error = refusalToShow(err, NOT_IN_FORM);
       renderNew(res, proceeding, parent, { status: error.status, error, posted: req.body });
     }
   });
@@ -139,7 +134,7 @@ export function submissionPages(deps: Deps): Router {
       await updateDraft(deps.db, auditContext(req), signedIn(req), d.sub.id, patch, versionFromForm(req.body));
       res.redirect(303, `/submissions/${d.sub.id}?saved=1`);
     } catch (err) {
-      const error = refusalToShow(err);
+      const error = refusalToShow(err, NOT_IN_FORM);
       if (isEditable(d)) renderEditor(res, d, { status: error.status, error, posted: req.body });
       else renderView(res, d, { status: error.status, error });
     }

@@ -32,6 +32,9 @@ export const patchDraftSchema: JSONSchemaType<DraftPatch> = {
   },
 };
 
+/** An Idempotency-Key (the API's header, the review page's one-time form key): 8-100 letters, digits, "-" or "_". */
+export const IDEMPOTENCY_KEY = /^[\w-]{8,100}$/;
+
 export const submitSchema: JSONSchemaType<SubmitInput> = {
   type: 'object',
   additionalProperties: false,

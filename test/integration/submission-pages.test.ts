@@ -142,6 +142,36 @@ describe('filing through the pages', () => {
     expect(row.status).toBe('draft');
   });
 
+  it('when a response is filed while the window is open, then its page offers a supplement but no reply, and once withdrawn neither', async () => {
+    const s = await vendorSession(t);
+    const p = await buildProceeding(t.deps);
+    const id = await createViaPage(s, p.docket);
+    expect((await fileViaPages(s, id)).status).toBe(303);
+    const filed = await s.agent.get(`/submissions/${id}`);
+    expect(filed.text).toContain(`href="/proceedings/${p.docket}/submissions/new?supplementTo=${id}"`);
+    expect(filed.text).not.toContain('replyTo=');
+
+    const withdrawn = await s.agent.post(`/submissions/${id}/withdraw`).type('form').send({ _csrf: s.csrf, reason: 'Filed in error.' });
+    expect(withdrawn.status).toBe(303);
+    const after = await s.agent.get(`/submissions/${id}`);
+    expect(after.text).not.toContain('supplementTo=');
+    expect(after.text).not.toContain('replyTo=');
+  });
+
+  it('when the typed name is longer than the API accepts, then 400 on the review page in its words and nothing is filed', async () => {
+    const s = await vendorSession(t);
+    const p = await buildProceeding(t.deps);
+    const id = await createViaPage(s, p.docket);
+    const review = await s.agent.get(`/submissions/${id}/review`);
+    const res = await s.agent.post(`/submissions/${id}/submit`).type('form')
+      .send({ _csrf: s.csrf, idempotencyKey: hiddenValue(review.text, 'idempotencyKey'), accept: 'yes', signature: 'J'.repeat(201) });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('invalid_request');
+    expect(res.text).toContain('Type your full name in at most 200 characters.');
+    const row = await t.deps.db.selectFrom('submissions').select('status').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('draft');
+  });
+
   it('when a filed submission is withdrawn with a reason, then the view shows the withdrawal and the reason', async () => {
     const s = await vendorSession(t);
     const p = await buildProceeding(t.deps);
