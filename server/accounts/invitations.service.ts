@@ -14,7 +14,7 @@ import { listActiveMembers } from './users.repository';
 import type { Links } from './verification.service';
 import type { InvitationRequest } from './registration.schemas';
 
-export const INVITATION_LIFETIME_MS = 72 * 60 * 60 * 1000;
+const INVITATION_LIFETIME_MS = 72 * 60 * 60 * 1000;
 /** Invitations one organization may send per rolling 24 hours (each is an e-mail to any address). */
 export const MAX_INVITATIONS_PER_DAY = 20;
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -20,7 +20,7 @@ const parseInvitation = parser(invitationSchema);
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 /** The country choices, by English name; the values are the ISO codes the API takes. */
-export const COUNTRY_OPTIONS = COUNTRY_CODES.map((code) => ({ code, name: regionNames.of(code) ?? code }))
+const COUNTRY_OPTIONS = COUNTRY_CODES.map((code) => ({ code, name: regionNames.of(code) ?? code }))
   .sort((a, b) => a.name.localeCompare(b.name, 'en'));
 
 /** For a field the schema refused: the input to mark on the page, and words a person can act on. */

@@ -8,7 +8,7 @@ import { issueVerification, type Links } from './verification.service';
 import type { RegisterRequest } from './registration.schemas';
 
 /** Registrations (and refused attempts) one address may make per hour. */
-export const MAX_REGISTRATIONS_PER_HOUR = 10;
+const MAX_REGISTRATIONS_PER_HOUR = 10;
 const HOUR_MS = 60 * 60 * 1000;
 const COUNTED = ['organization.registered', 'registration.refused'];
 
@@ -17,7 +17,7 @@ const COUNTED = ['organization.registered', 'registration.refused'];
  * writes (no table of its own). Checked before any work; a burst of parallel requests may overshoot
  * by the number in flight, which is fine against sustained abuse (e-mail probing, bulk sign-ups).
  */
-export async function assertRegistrationAllowed(db: Db, ip: string | null): Promise<void> {
+async function assertRegistrationAllowed(db: Db, ip: string | null): Promise<void> {
   const since = new Date(Date.now() - HOUR_MS);
   const row = await db.selectFrom('audit_events').select(sql<number>`count(*)::int`.as('n'))
     .where('action', 'in', COUNTED).where('occurred_at', '>', since)

@@ -6,9 +6,9 @@ import { AppError, badRequest, conflict, forbidden } from '../http/errors';
 import { enqueueMail } from '../notifications/outbox';
 import { newSecret, sha256 } from './credentials.repository';
 
-export const VERIFICATION_LIFETIME_MS = 24 * 60 * 60 * 1000;
+const VERIFICATION_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /** New links a person may ask for per hour: enough for a lost mail, too few to flood an inbox. */
-export const MAX_RESENDS_PER_HOUR = 5;
+const MAX_RESENDS_PER_HOUR = 5;
 
 /** Where links in e-mails point. */
 export interface Links { publicUrl: string; mailDomain: string }

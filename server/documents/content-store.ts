@@ -14,7 +14,7 @@ import { retryUpload } from './upload-errors';
 const KEY = /^sha256\/([0-9a-f]{2})\/([0-9a-f]{64})$/;
 
 /** The storage key for a SHA-256 digest (hex). */
-export const keyFor = (sha256: string): string => `sha256/${sha256.slice(0, 2)}/${sha256}`;
+const keyFor = (sha256: string): string => `sha256/${sha256.slice(0, 2)}/${sha256}`;
 
 /** Where a stored file lives after the move into place. */
 export interface Placement {

@@ -39,5 +39,3 @@ export function createGuards(db: Db) {
 
   return { requireSignIn, requirePermission, hideFromActor };
 }
-
-export type Guards = ReturnType<typeof createGuards>;

@@ -26,7 +26,7 @@ export interface FilingProceeding {
 type FilingSubmission = Pick<SubmissionRow, 'kind' | 'argument' | 'fields'>;
 
 /** What must be in the draft: something to file, the proceeding's fields, paired confidential documents. */
-export function contentProblems(sub: FilingSubmission, docs: DocumentRow[], proceeding: FilingProceeding): AppError[] {
+function contentProblems(sub: FilingSubmission, docs: DocumentRow[], proceeding: FilingProceeding): AppError[] {
   const problems: AppError[] = [];
   if (!sub.argument.trim() && docs.length === 0) {
     problems.push(unprocessable('incomplete_submission', 'Write your argument or attach at least one document before filing.'));
@@ -66,7 +66,7 @@ export interface OpenRequest { due_at: Date }
  * A reply needs an open information request on its response; a supplement needs the window open,
  * or such a request.
  */
-export function windowCheck(sub: Pick<SubmissionRow, 'kind'>, p: FilingProceeding, now: Date, openRequest?: OpenRequest): { late: boolean; problem?: AppError } {
+function windowCheck(sub: Pick<SubmissionRow, 'kind'>, p: FilingProceeding, now: Date, openRequest?: OpenRequest): { late: boolean; problem?: AppError } {
   if (sub.kind === 'reply_to_request') {
     return openRequest ? { late: false }
       : { late: false, problem: unprocessable('no_information_request', 'There is no open information request on this response to answer: a request closes when it is answered or at its due date.') };
