@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { countEvents } from '../audit/audit.repository';
 import { recordAuditNow, recordAudit, type AuditContext } from '../audit/audit.service';
 import { AppError, unprocessable } from '../http/errors';
 import { hashPassword, passwordProblem } from './password';
@@ -18,11 +18,8 @@ const COUNTED = ['organization.registered', 'registration.refused'];
  * by the number in flight, which is fine against sustained abuse (e-mail probing, bulk sign-ups).
  */
 async function assertRegistrationAllowed(db: Db, ip: string | null): Promise<void> {
-  const since = new Date(Date.now() - HOUR_MS);
-  const row = await db.selectFrom('audit_events').select(sql<number>`count(*)::int`.as('n'))
-    .where('action', 'in', COUNTED).where('occurred_at', '>', since)
-    .where('ip', ip === null ? 'is' : '=', ip).executeTakeFirstOrThrow();
-  if (row.n >= MAX_REGISTRATIONS_PER_HOUR) {
+  const n = await countEvents(db, { actions: COUNTED, since: new Date(Date.now() - HOUR_MS), ip });
+  if (n >= MAX_REGISTRATIONS_PER_HOUR) {
     throw new AppError(429, 'too_many_registrations', 'Too many registrations from your network in the last hour. Try again in an hour.',
       [{ retryAfterSeconds: HOUR_MS / 1000 }]);
   }

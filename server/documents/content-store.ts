@@ -3,6 +3,7 @@ import { constants, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { sql, type Transaction } from 'kysely';
 import type { Database, Db, DbOrTrx } from '../db/database';
+import { lockName } from '../db/locks';
 import { retryUpload } from './upload-errors';
 
 /**
@@ -102,9 +103,7 @@ export async function discardStored(db: Db, store: ContentStore, stored: { place
 }
 
 /** Serialises everything that adds or removes a reference to one content file (rows and the file itself). */
-export async function lockKey(trx: Transaction<Database>, key: string): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`content:${key}`}, 0))`.execute(trx);
-}
+const lockKey = (trx: Transaction<Database>, key: string): Promise<void> => lockName(trx, `content:${key}`);
 
 /** True when a document or notice document row refers to the key. */
 export async function isReferenced(db: DbOrTrx, key: string): Promise<boolean> {

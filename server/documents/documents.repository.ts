@@ -78,7 +78,4 @@ export const insertNotice = (db: DbOrTrx, n: NewNotice) =>
 export const findNotice = (db: DbOrTrx, proceedingId: string, id: string) =>
   db.selectFrom('notice_documents').selectAll().where('proceeding_id', '=', proceedingId).where('id', '=', id).executeTakeFirst();
 
-export const listNotices = (db: DbOrTrx, proceedingId: string) =>
-  db.selectFrom('notice_documents').selectAll().where('proceeding_id', '=', proceedingId).orderBy('created_at').orderBy('id').execute();
-
 export type NoticeRow = Awaited<ReturnType<typeof insertNotice>>;

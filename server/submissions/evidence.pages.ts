@@ -10,7 +10,7 @@ import { uploadBudget } from '../documents/upload-budget';
 import { receiveUpload, type Received } from '../documents/upload-receive';
 import { addDocument, deleteDocument } from './evidence.service';
 import { assertDraft } from './submission.transitions';
-import { isEditable, pageLoader, renderEditor, renderView, type PageData } from './submission.pages-render';
+import { pageLoader, renderSubmission, type PageData } from './submission.pages-render';
 
 /**
  * A plain HTML form sends every field, empty or not; the API reads an empty `label` or
@@ -33,11 +33,9 @@ export function evidencePages(deps: Deps): Router {
   const store = new ContentStore(deps.config.uploadsDir);
 
   /** The editor again, with the refusal; a filed submission shows its read-only view instead. */
-  const showRefusal = (res: Parameters<typeof renderEditor>[0], d: PageData, err: unknown, req: Request) => {
+  const showRefusal = (res: Parameters<typeof renderSubmission>[0], d: PageData, err: unknown, req: Request) => {
     const error = refusalToShow(err, NOT_IN_FORM);
-    const o = { status: error.status, error, uploadPosted: req.body };
-    if (isEditable(d)) renderEditor(res, d, o);
-    else renderView(res, d, o);
+    renderSubmission(res, d, { status: error.status, error, uploadPosted: req.body });
   };
 
   router.post('/submissions/:id/documents', async (req, res) => {

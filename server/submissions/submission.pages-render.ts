@@ -111,6 +111,12 @@ export function renderView(res: Response, d: PageData, o: RenderOptions = {}): v
   });
 }
 
+/** The page of a submission: the editor for a draft the viewer may act on, the read-only view otherwise. */
+export function renderSubmission(res: Response, d: PageData, o: RenderOptions = {}): void {
+  if (isEditable(d)) renderEditor(res, d, o);
+  else renderView(res, d, o);
+}
+
 /**
  * Review before filing: everything that will be filed, every rule that blocks filing now, and
  * the certification. A new Idempotency-Key per render makes a double click file once, while a

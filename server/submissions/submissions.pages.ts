@@ -16,7 +16,7 @@ import { formatUtc } from '../http/format';
 import { draftTextFromForm, fieldsFromForm, responseFormFields, versionFromForm } from './submission.form';
 import { KIND_LABELS, STATUS_LABELS } from './submission.display';
 import { proceedingModel } from './submission.page-model';
-import { isEditable, pageLoader, renderEditor, renderView, type RenderOptions } from './submission.pages-render';
+import { pageLoader, renderSubmission, type RenderOptions } from './submission.pages-render';
 import { listAcceptingProceedings } from '../proceedings/proceedings.repository';
 import { filingPages } from './filing.pages';
 import { evidencePages } from './evidence.pages';
@@ -120,9 +120,7 @@ export function submissionPages(deps: Deps): Router {
     const q = singleQuery(req.query, Object.keys(NOTICES));
     const notice = Object.keys(NOTICES).find((k) => q[k] === '1');
     const d = await load(req, req.params['id']);
-    const o = { notice: notice ? NOTICES[notice] : undefined };
-    if (isEditable(d)) renderEditor(res, d, o);
-    else renderView(res, d, o);
+    renderSubmission(res, d, { notice: notice ? NOTICES[notice] : undefined });
   });
 
   router.post('/submissions/:id', async (req, res) => {
@@ -135,8 +133,7 @@ export function submissionPages(deps: Deps): Router {
       res.redirect(303, `/submissions/${d.sub.id}?saved=1`);
     } catch (err) {
       const error = refusalToShow(err, NOT_IN_FORM);
-      if (isEditable(d)) renderEditor(res, d, { status: error.status, error, posted: req.body });
-      else renderView(res, d, { status: error.status, error });
+      renderSubmission(res, d, { status: error.status, error, posted: req.body });
     }
   });
 
