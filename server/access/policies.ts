@@ -14,7 +14,7 @@ const PERMISSIONS = {
   'audit.verify': ['legal', 'admin'],
   'submission.review': ['reviewer', 'supervisor'],
   'information_request.create': ['reviewer', 'supervisor'],
-  // Declared for the next issues (the review workflow, the legal export), which check them.
+  // This one, submission.review and export.create are declared for the next issues (review, legal export).
   'disposition.approve': ['supervisor'],
   'export.create': ['legal'],
 } as const satisfies Record<string, readonly Role[]>;
