@@ -16,6 +16,7 @@ import { accountsApi } from './accounts/auth.api';
 import { accountPages } from './accounts/auth.pages';
 import { auditApi } from './audit/audit.api';
 import { submissionsApi } from './submissions/submissions.api';
+import { visibleSubmission } from './submissions/drafts.service';
 import { receiptsApi } from './receipts/receipts.api';
 import { informationRequestsApi } from './review/information-requests.api';
 import { documentsApi } from './documents/documents.api';
@@ -76,7 +77,7 @@ export function createApp(deps: Deps): Express {
   api.use(proceedingsApi(deps));
   api.use(submissionsApi(deps));
   api.use(documentsApi(deps));
-  api.use(receiptsApi(deps));
+  api.use(receiptsApi(deps, visibleSubmission));
   api.use(informationRequestsApi(deps));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.config.publicUrl));
@@ -88,7 +89,7 @@ export function createApp(deps: Deps): Express {
   app.use(registrationPages(deps));
   app.use(proceedingPages(deps));
   app.use(submissionPages(deps));
-  app.use(receiptPages(deps));
+  app.use(receiptPages(deps, visibleSubmission));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
 
 /** Paths never written to logs: credentials, session ids, tokens, TOTP codes and secrets. */
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]',
   '*.password', '*.token', '*.totp', '*.secret', '*.totpSecret', '*.sessionId', 'password', 'token', 'totp',
 ];

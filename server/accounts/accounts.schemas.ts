@@ -26,7 +26,6 @@ export const createUserSchema: JSONSchemaType<CreateUserRequest> = {
   },
 };
 
-export interface MeResponse { id: string; email: string; name: string; role: Role; organizationId?: string }
 export const meResponseSchema = {
   type: 'object',
   required: ['id', 'email', 'name', 'role'],

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps';
 import { auditContext } from '../http/context';
 import { AppError, unauthorized } from '../http/errors';
+import { formString, refusalToShow, signedIn } from '../http/pages';
 import { clearCookie, cookieNames, cookieOptions } from '../http/cookies';
 import { recordAuditNow } from '../audit/audit.service';
 import { checkPassword, checkTotp, firstStage, startSession } from './sign-in.service';
@@ -14,14 +15,11 @@ import { totpUri } from './totp';
 const safeNext = (next: unknown): string =>
   typeof next === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) && next.length < 500 ? next : '/account';
 
-const field = (req: Request, name: string): string => {
-  const v = (req.body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v : '';
-};
+const field = (req: Request, name: string): string => formString(req.body, name);
 
 /** Renders a refusal on its form, with Retry-After when throttled; faults rethrow. */
-function renderRefusal(res: Response, err: unknown, view: string, model: Record<string, unknown>): void {
-  if (!(err instanceof AppError) || err.status >= 500) throw err;
+function renderRefusal(res: Response, thrown: unknown, view: string, model: Record<string, unknown>): void {
+  const err = refusalToShow(thrown);
   const retry = err.details.find((d) => typeof d['retryAfterSeconds'] === 'number');
   if (retry) res.set('Retry-After', String(retry['retryAfterSeconds']));
   res.status(err.status).render(view, { ...model, error: err });
@@ -113,7 +111,7 @@ export function accountPages(deps: Deps): Router {
       await confirmTotp(deps.db, deps.totpVault, auditContext(req), user.id, field(req, 'code'));
     } catch (err) {
       if (usedUp(err)) throw await endPending(req, res, user);
-      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      refusalToShow(err);
       const secret = await pendingTotpSecret(deps.db, deps.totpVault, user);
       return renderRefusal(res, err, 'accounts/enrol', { title: 'Set up your authenticator', next, secret, uri: totpUri(secret, user.email) });
     }
@@ -140,7 +138,7 @@ export function accountPages(deps: Deps): Router {
       await activateAccount(deps.db, deps.totpVault, auditContext(req), token, { password: field(req, 'password'), code: field(req, 'code') });
     } catch (err) {
       // Unknown links and throttled clients get the error page, not a form that would confirm the link.
-      if (!(err instanceof AppError) || err.status >= 500 || err.status === 404 || err.status === 429) throw err;
+      refusalToShow(err, [404, 429]);
       return renderRefusal(res, err, 'accounts/activate', await activationPage(token, await findActivation(deps.db, token)));
     }
     res.redirect(303, '/sign-in?activated=1');
@@ -156,8 +154,7 @@ export function accountPages(deps: Deps): Router {
   });
 
   router.get('/account', async (req, res) => {
-    if (!req.actor) throw unauthorized();
-    const user = await findUserById(deps.db, req.actor.userId);
+    const user = await findUserById(deps.db, signedIn(req).userId);
     res.render('accounts/account', { title: 'Your account', user });
   });
 

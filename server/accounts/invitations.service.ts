@@ -1,15 +1,19 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Database, Db } from '../db/database';
+import { lockName } from '../db/locks';
+import { countEvents } from '../audit/audit.repository';
 import { recordAudit, type AuditContext } from '../audit/audit.service';
 import { AppError, notFound } from '../http/errors';
 import { enqueueMail } from '../notifications/outbox';
 import { unusablePasswordHash } from './password';
 import { insertUniqueUser } from './users.service';
-import { newSecret, sha256 } from './credentials.repository';
+import { issueOneTimeToken } from './one-time-tokens.repository';
+import { findOrganization } from './organizations.repository';
+import { listActiveMembers } from './users.repository';
 import type { Links } from './verification.service';
 import type { InvitationRequest } from './registration.schemas';
 
-export const INVITATION_LIFETIME_MS = 72 * 60 * 60 * 1000;
+const INVITATION_LIFETIME_MS = 72 * 60 * 60 * 1000;
 /** Invitations one organization may send per rolling 24 hours (each is an e-mail to any address). */
 export const MAX_INVITATIONS_PER_DAY = 20;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -25,16 +29,13 @@ const plain = (s: string): string => s.replace(/[\u0000-\u001f\u007f]+/g, ' ');
  */
 export async function inviteMember(db: Db, ctx: AuditContext, organizationId: string, inviter: { name: string }, input: InvitationRequest, links: Links) {
   return db.transaction().execute(async (trx) => {
-    const org = await trx.selectFrom('organizations').select(['id', 'legal_name']).where('id', '=', organizationId).executeTakeFirst();
+    const org = await findOrganization(trx, organizationId);
     if (!org) throw notFound('organization');
     await assertInvitationAllowed(trx, organizationId);
     const id = await insertUniqueUser(trx, {
       email: input.email, name: input.name, role: 'vendor', organizationId, passwordHash: unusablePasswordHash(), emailVerified: false, totpSecret: null,
     });
-    const token = newSecret();
-    await trx.insertInto('one_time_tokens').values({
-      token_hash: sha256(token), user_id: id, purpose: 'activate', expires_at: new Date(Date.now() + INVITATION_LIFETIME_MS), used_at: null,
-    }).execute();
+    const token = await issueOneTimeToken(trx, id, 'activate', INVITATION_LIFETIME_MS);
     await enqueueMail(trx, {
       to: input.email,
       subject: `You are invited to respond for ${plain(org.legal_name)}`,
@@ -59,10 +60,8 @@ export async function inviteMember(db: Db, ctx: AuditContext, organizationId: st
  * so parallel requests cannot overshoot.
  */
 async function assertInvitationAllowed(trx: Transaction<Database>, organizationId: string): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`invitations:${organizationId}`}, 0))`.execute(trx);
-  const { n } = await trx.selectFrom('audit_events').select(sql<number>`count(*)::int`.as('n'))
-    .where('subject_id', '=', organizationId).where('action', '=', 'organization.member_invited')
-    .where('occurred_at', '>', new Date(Date.now() - DAY_MS)).executeTakeFirstOrThrow();
+  await lockName(trx, `invitations:${organizationId}`);
+  const n = await countEvents(trx, { actions: ['organization.member_invited'], subjectId: organizationId, since: new Date(Date.now() - DAY_MS) });
   if (n >= MAX_INVITATIONS_PER_DAY) {
     throw new AppError(429, 'too_many_invitations', `Your organization has sent ${MAX_INVITATIONS_PER_DAY} invitations in the last 24 hours, the most allowed. Try again tomorrow, or ask the agency for help.`,
       [{ retryAfterSeconds: DAY_MS / 1000 }]);
@@ -71,10 +70,9 @@ async function assertInvitationAllowed(trx: Transaction<Database>, organizationI
 
 /** GET /organizations/:id: the organization, its standing and its (not disabled) members. */
 export async function organizationProfile(db: Db, organizationId: string) {
-  const org = await db.selectFrom('organizations').selectAll().where('id', '=', organizationId).executeTakeFirst();
+  const org = await findOrganization(db, organizationId);
   if (!org) return undefined;
-  const members = await db.selectFrom('users').select(['id', 'name', 'email', 'email_verified_at'])
-    .where('organization_id', '=', organizationId).where('disabled_at', 'is', null).orderBy('created_at').orderBy('id').execute();
+  const members = await listActiveMembers(db, organizationId);
   return {
     id: org.id, legalName: org.legal_name, country: org.country, uei: org.uei,
     standing: { basis: org.standing_basis, statement: org.standing_statement },

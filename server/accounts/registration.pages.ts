@@ -5,7 +5,8 @@ import type { Actor } from '../access/actor';
 import { authorize } from '../access/authorize';
 import { auditContext } from '../http/context';
 import { createGuards } from '../http/guards';
-import { AppError, badRequest, notFound, unauthorized } from '../http/errors';
+import { AppError, badRequest, notFound } from '../http/errors';
+import { formString, refusalToShow, signedIn } from '../http/pages';
 import { parser } from '../http/validate';
 import { COUNTRY_CODES } from './registration.countries';
 import { invitationSchema, registerSchema } from './registration.schemas';
@@ -20,7 +21,7 @@ const parseInvitation = parser(invitationSchema);
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 /** The country choices, by English name; the values are the ISO codes the API takes. */
-export const COUNTRY_OPTIONS = COUNTRY_CODES.map((code) => ({ code, name: regionNames.of(code) ?? code }))
+const COUNTRY_OPTIONS = COUNTRY_CODES.map((code) => ({ code, name: regionNames.of(code) ?? code }))
   .sort((a, b) => a.name.localeCompare(b.name, 'en'));
 
 /** For a field the schema refused: the input to mark on the page, and words a person can act on. */
@@ -38,24 +39,18 @@ const FIELD_HELP: Record<string, readonly [id: string, message: string]> = {
 };
 const CODE_FIELD: Record<string, string> = { email_taken: 'user.email', weak_password: 'user.password' };
 
-/** A posted form value; anything but a single string (missing, repeated) reads as empty. */
-const text = (body: unknown, name: string): string => {
-  const v = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v : '';
-};
-
 const REGISTER_FIELDS = ['legalName', 'country', 'uei', 'basis', 'statement', 'name', 'email'] as const;
 type RegisterForm = Record<(typeof REGISTER_FIELDS)[number], string>;
 /** What the registration page posted and shows again after a refusal: never the password. */
-const registerForm = (body: unknown) => Object.fromEntries(REGISTER_FIELDS.map((f) => [f, text(body, f)])) as RegisterForm;
+const registerForm = (body: unknown) => Object.fromEntries(REGISTER_FIELDS.map((f) => [f, formString(body, f)])) as RegisterForm;
 
 /** The form as the API's request body, so both go through the same schema and domain function. */
 const registerRequest = (f: RegisterForm, password: string) => {
   const uei = f.uei.trim().toUpperCase();
   return {
     organization: { legalName: f.legalName.trim(), country: f.country, ...(uei ? { uei } : {}) },
-    // Browsers send a textarea's line breaks as CRLF; stored as the API would store them.
-    standing: { basis: f.basis, statement: f.statement.replace(/\r\n?/g, '\n').trim() },
+    // formString already reads a textarea's CRLF line breaks as LF, as the API would store them.
+    standing: { basis: f.basis, statement: f.statement.trim() },
     user: { email: f.email.trim(), name: f.name.trim(), password },
   };
 };
@@ -64,8 +59,8 @@ const registerRequest = (f: RegisterForm, password: string) => {
  * Shows a refusal on the page it came from: the domain's status and stable code, friendlier words
  * for a field the schema refused, that field marked, and Retry-After when throttled. Faults rethrow.
  */
-function renderRefused(res: Response, view: string, err: unknown, model: Record<string, unknown> & { title: string }): void {
-  if (!(err instanceof AppError) || err.status >= 500) throw err;
+function renderRefused(res: Response, view: string, thrown: unknown, model: Record<string, unknown> & { title: string }): void {
+  const err = refusalToShow(thrown);
   const named = err.details[0]?.['field'];
   const field = typeof named === 'string' ? named : Object.hasOwn(CODE_FIELD, err.code) ? CODE_FIELD[err.code] : undefined;
   const help = field !== undefined && Object.hasOwn(FIELD_HELP, field) ? FIELD_HELP[field] : undefined;
@@ -74,11 +69,6 @@ function renderRefused(res: Response, view: string, err: unknown, model: Record<
   if (retry) res.set('Retry-After', String(retry['retryAfterSeconds']));
   res.status(err.status).render(view, { ...model, title: `Error: ${model.title}`, error, fieldErrors: help ? { [help[0]]: error.message } : {} });
 }
-
-const signedIn = (req: Request): Actor => {
-  if (!req.actor) throw unauthorized();
-  return req.actor;
-};
 
 /** Registration, e-mail confirmation and colleague invitations: the vendor's way in, over the API's domain functions. */
 export function registrationPages(deps: Deps): Router {
@@ -94,7 +84,7 @@ export function registrationPages(deps: Deps): Router {
   router.post('/register', async (req, res) => {
     const form = registerForm(req.body);
     try {
-      const input = parseRegister(registerRequest(form, text(req.body, 'password')));
+      const input = parseRegister(registerRequest(form, formString(req.body, 'password')));
       await registerOrganization(deps.db, auditContext(req), input, links);
     } catch (err) {
       return renderRefused(res, 'accounts/register', err, { ...registerPage, form });
@@ -114,7 +104,7 @@ export function registrationPages(deps: Deps): Router {
 
   router.post('/verify-email', async (req, res) => {
     try {
-      await verifyEmail(deps.db, auditContext(req), text(req.body, 'token').slice(0, 200));
+      await verifyEmail(deps.db, auditContext(req), formString(req.body, 'token').slice(0, 200));
     } catch (err) {
       return renderRefused(res, 'accounts/verify-email-error', err, { title: 'This link did not work', canResend: req.actor?.role === 'vendor' });
     }
@@ -168,7 +158,7 @@ export function registrationPages(deps: Deps): Router {
 
   router.post('/organization/invitations', async (req, res) => {
     const actor = await member(req);
-    const form = { name: text(req.body, 'name'), email: text(req.body, 'email') };
+    const form = { name: formString(req.body, 'name'), email: formString(req.body, 'email') };
     try {
       await assertMayInvite(deps.db, askerFor(req), actor.organizationId);
       const input = parseInvitation({ email: form.email.trim(), name: form.name.trim() });

@@ -38,6 +38,11 @@ export const findUserById = (db: DbOrTrx, id: string) =>
 
 export type UserRow = NonNullable<Awaited<ReturnType<typeof findUserById>>>;
 
+/** An organization's members who are not disabled, in the order they joined. */
+export const listActiveMembers = (db: DbOrTrx, organizationId: string) =>
+  db.selectFrom('users').select(['id', 'name', 'email', 'email_verified_at'])
+    .where('organization_id', '=', organizationId).where('disabled_at', 'is', null).orderBy('created_at').orderBy('id').execute();
+
 /**
  * Marks a TOTP step used, atomically: false when that step (or a later one) was already used,
  * so a code can never be replayed, even by two requests racing.

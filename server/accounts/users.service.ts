@@ -9,7 +9,8 @@ import { hashPassword, passwordProblem, unusablePasswordHash } from './password'
 import { newTotpSecret } from './totp';
 import type { TotpVault } from './totp-vault';
 import { insertUser, type NewUser } from './users.repository';
-import { newSecret, revokeAllCredentials, sha256 } from './credentials.repository';
+import { revokeAllCredentials } from './credentials.repository';
+import { issueOneTimeToken } from './one-time-tokens.repository';
 
 const ACTIVATION_LIFETIME_MS = 72 * 60 * 60 * 1000;
 
@@ -32,10 +33,7 @@ export async function insertUniqueUser(trx: Transaction<Database>, user: NewUser
 export async function inviteStaffUser(db: Db, ctx: AuditContext, input: { email: string; name: string; role: Role }, links: { publicUrl: string; mailDomain: string }) {
   return db.transaction().execute(async (trx) => {
     const id = await insertUniqueUser(trx, { ...input, organizationId: null, passwordHash: unusablePasswordHash(), emailVerified: true, totpSecret: null });
-    const token = newSecret();
-    await trx.insertInto('one_time_tokens').values({
-      token_hash: sha256(token), user_id: id, purpose: 'activate', expires_at: new Date(Date.now() + ACTIVATION_LIFETIME_MS), used_at: null,
-    }).execute();
+    const token = await issueOneTimeToken(trx, id, 'activate', ACTIVATION_LIFETIME_MS);
     const link = `${links.publicUrl}/account/activate?token=${token}`;
     await enqueueMail(trx, {
       to: input.email,

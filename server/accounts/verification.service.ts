@@ -4,12 +4,13 @@ import type { Actor } from '../access/actor';
 import { recordAudit, type AuditContext } from '../audit/audit.service';
 import { AppError, badRequest, conflict, forbidden } from '../http/errors';
 import { enqueueMail } from '../notifications/outbox';
-import { newSecret, sha256 } from './credentials.repository';
+import { sha256 } from './credentials.repository';
+import { issueOneTimeToken } from './one-time-tokens.repository';
 import { POLICIES, claimAttempt, succeedAttempt } from './attempts';
 
-export const VERIFICATION_LIFETIME_MS = 24 * 60 * 60 * 1000;
+const VERIFICATION_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /** New links a person may ask for per hour: enough for a lost mail, too few to flood an inbox. */
-export const MAX_RESENDS_PER_HOUR = 5;
+const MAX_RESENDS_PER_HOUR = 5;
 
 /** Where links in e-mails point. */
 export interface Links { publicUrl: string; mailDomain: string }
@@ -23,10 +24,7 @@ export async function issueVerification(trx: Transaction<Database>, user: { id: 
   await trx.updateTable('one_time_tokens').set({ expires_at: sql`now()` })
     .where('user_id', '=', user.id).where('purpose', '=', 'verify_email').where('used_at', 'is', null)
     .where('expires_at', '>', sql<Date>`now()`).execute();
-  const token = newSecret();
-  await trx.insertInto('one_time_tokens').values({
-    token_hash: sha256(token), user_id: user.id, purpose: 'verify_email', expires_at: new Date(Date.now() + VERIFICATION_LIFETIME_MS), used_at: null,
-  }).execute();
+  const token = await issueOneTimeToken(trx, user.id, 'verify_email', VERIFICATION_LIFETIME_MS);
   const link = `${links.publicUrl}/verify-email?token=${token}`;
   await enqueueMail(trx, {
     to: user.email,

@@ -4,6 +4,7 @@ import { createGuards } from '../http/guards';
 import { describe } from '../http/openapi';
 import { badRequest } from '../http/errors';
 import { decodeCursor, encodeCursor, parseLimit, singleQuery } from '../http/pagination';
+import { listEvents } from './audit.repository';
 import { verifyAuditChain } from './audit.verify';
 import { canonicalJson } from './canonical-json';
 
@@ -21,11 +22,8 @@ export function auditApi(deps: Deps): Router {
     const limit = parseLimit(q['limit']);
     const after = decodeCursor(q['cursor'], isSeq) ?? 0;
     if (q['actorId'] && !UUID.test(q['actorId'])) throw badRequest('invalid_parameter', '"actorId" must be a UUID.');
-    let query = deps.db.selectFrom('audit_events').selectAll().where('seq', '>', String(after)).orderBy('seq').limit(limit + 1);
-    if (q['subjectId']) query = query.where('subject_id', '=', q['subjectId'].slice(0, 200));
-    if (q['actorId']) query = query.where('actor_id', '=', q['actorId']);
-    if (q['action']) query = query.where('action', '=', q['action'].slice(0, 100));
-    const rows = await query.execute();
+    const filter = { subjectId: q['subjectId']?.slice(0, 200), actorId: q['actorId'], action: q['action']?.slice(0, 100) };
+    const rows = await listEvents(deps.db, filter, after, limit);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     // Serialised without recursion: a row of any depth the chain holds can be exported (docs/audit.md).

@@ -5,8 +5,6 @@ type Timestamp = Date;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
 export type Role = 'vendor' | 'reviewer' | 'supervisor' | 'legal' | 'admin';
-export const STAFF_ROLES: readonly Role[] = ['reviewer', 'supervisor', 'legal', 'admin'];
-
 export type StandingBasis = 'named_party' | 'directly_impacted';
 
 export interface OrganizationTable {

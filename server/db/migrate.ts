@@ -43,6 +43,6 @@ async function grantJobQueue(db: Kysely<unknown>, appRole: string): Promise<void
 }
 
 /** graphile-worker logs every migration at info; keep only warnings and errors. */
-export const quietWorkerLogger = new WorkerLogger(() => (level, message) => {
+const quietWorkerLogger = new WorkerLogger(() => (level, message) => {
   if (level === 'error' || level === 'warning') process.stderr.write(`[jobs] ${level}: ${message}\n`);
 });

@@ -3,6 +3,7 @@ import { constants, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { sql, type Transaction } from 'kysely';
 import type { Database, Db, DbOrTrx } from '../db/database';
+import { lockName } from '../db/locks';
 import { retryUpload } from './upload-errors';
 
 /**
@@ -13,7 +14,7 @@ import { retryUpload } from './upload-errors';
  */
 const KEY = /^sha256\/([0-9a-f]{2})\/([0-9a-f]{64})$/;
 
-/** The storage key for a SHA-256 digest (hex). */
+/** Where the bytes with this SHA-256 live under UPLOADS_DIR: `sha256/<first two hex>/<hex>`. */
 export const keyFor = (sha256: string): string => `sha256/${sha256.slice(0, 2)}/${sha256}`;
 
 /** Where a stored file lives after the move into place. */
@@ -91,10 +92,18 @@ export class ContentStore {
   }
 }
 
-/** Serialises everything that adds or removes a reference to one content file (rows and the file itself). */
-export async function lockKey(trx: Transaction<Database>, key: string): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`content:${key}`}, 0))`.execute(trx);
+/**
+ * Undoes a stored upload that will not get its row: the temp twin goes, and the content file too
+ * when this upload created it and no row refers to it. Failures here leave an orphan for the
+ * sweep, never a row without its file, so they are not allowed to mask the original error.
+ */
+export async function discardStored(db: Db, store: ContentStore, stored: { placement: Placement }): Promise<void> {
+  await store.dropTemp(stored.placement.keptTemp).catch(() => undefined);
+  if (stored.placement.created) await store.removeIfUnreferenced(db, stored.placement.key).catch(() => undefined);
 }
+
+/** Serialises everything that adds or removes a reference to one content file (rows and the file itself). */
+const lockKey = (trx: Transaction<Database>, key: string): Promise<void> => lockName(trx, `content:${key}`);
 
 /** True when a document or notice document row refers to the key. */
 export async function isReferenced(db: DbOrTrx, key: string): Promise<boolean> {

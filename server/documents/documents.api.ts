@@ -1,69 +1,30 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { Deps } from '../deps';
-import { authorize } from '../access/authorize';
 import { recordAuditNow } from '../audit/audit.service';
 import { auditContext } from '../http/context';
 import { createGuards } from '../http/guards';
-import { describe } from '../http/openapi';
+import { describe, multipartForm } from '../http/openapi';
 import { uuidParam } from '../http/params';
-import { assertDraft } from '../submissions/submission.transitions';
-import { visibleSubmission } from '../submissions/drafts.service';
-import { documentJson } from '../submissions/submission.view';
-import { ContentStore } from './content-store';
-import { EVIDENCE_FIELD_NAMES, NOTICE_FIELD_NAMES, evidenceFieldsSchema, noticeFieldsSchema } from './documents.schemas';
-import { addDocument, deleteDocument, discardStored, visibleDocument } from './documents.service';
-import { sendStoredFile } from './download';
+import { ContentStore, discardStored } from './content-store';
+import { NOTICE_FIELD_NAMES, noticeFieldsSchema } from './documents.schemas';
+import { sendStoredFile, visibleDocument } from './download';
 import { NOTICE_MAX_BYTES, addNotice, proceedingId, publicNotice, publicNotices } from './notices.service';
-import { uploadBudget } from './upload-budget';
 import { fileTooLarge } from './upload-errors';
 import { receiveUpload } from './upload-receive';
 
 const TAG = 'documents';
+const NOTICE_FORM = multipartForm(noticeFieldsSchema);
 
 /**
- * Evidence uploads, deletions and downloads, and the proceedings' public notice documents.
- * Every upload route checks who, what state and how much room BEFORE reading the body.
+ * Document downloads and the proceedings' public notice documents (a draft's evidence uploads are
+ * the submissions feature's routes, over the same machinery). Every upload route checks who and
+ * how much room BEFORE reading the body.
  */
 export function documentsApi(deps: Deps): Router {
   const router = Router();
   const { requireSignIn, requirePermission, askerFor } = createGuards(deps.db);
   const store = new ContentStore(deps.config.uploadsDir);
   const discard = (stored: Parameters<typeof discardStored>[2]) => discardStored(deps.db, store, stored);
-
-  /** A multipart form for the OpenAPI document: the validated text fields plus the file itself. */
-const withFile = (fields: object) => ({
-  type: 'object', required: ['file'],
-  properties: { ...(fields as { properties?: object }).properties, file: { type: 'string', format: 'binary' } },
-});
-const EVIDENCE_FORM = withFile(evidenceFieldsSchema);
-const NOTICE_FORM = withFile(noticeFieldsSchema);
-
-/** The caller's own draft, or the audited 404 / the 409 for a filed one. */
-  const ownDraft = async (req: Request) => {
-    const id = uuidParam(req.params['id'], 'submission');
-    const asker = askerFor(req);
-    const sub = await authorize(asker, 'submission.act', { type: 'submission', id }, await visibleSubmission(deps.db, asker, id));
-    assertDraft(sub.status);
-    return sub;
-  };
-
-  describe({ method: 'post', path: '/submissions/:id/documents', tag: TAG, roles: ['vendor'], response: { status: 201 }, multipartBody: EVIDENCE_FORM,
-    summary: 'Attach a document to a draft (multipart/form-data: file, label?, description?, confidential?, publicVersionOf?).' });
-  router.post('/submissions/:id/documents', requireSignIn, async (req, res) => {
-    const sub = await ownDraft(req);
-    const budget = await uploadBudget(deps.db, sub);
-    const received = await receiveUpload(req, res, { store, ...budget, fields: EVIDENCE_FIELD_NAMES, discard });
-    const doc = await addDocument(deps.db, store, auditContext(req), req.actor!, sub.id, received);
-    res.status(201).location(`/api/v1/documents/${doc.id}/content`).json(documentJson(doc));
-  });
-
-  describe({ method: 'delete', path: '/submissions/:id/documents/:docId', tag: TAG, roles: ['vendor'], response: { status: 204 },
-    summary: 'Remove a document from a draft.' });
-  router.delete('/submissions/:id/documents/:docId', requireSignIn, async (req, res) => {
-    const sub = await ownDraft(req);
-    await deleteDocument(deps.db, store, auditContext(req), req.actor!, sub.id, uuidParam(req.params['docId'], 'document'));
-    res.status(204).end();
-  });
 
   describe({ method: 'get', path: '/documents/:id/content', tag: TAG, roles: ['any'],
     summary: 'The document\'s bytes (attachment, nosniff, CSP sandbox); for those who may see its submission.' });

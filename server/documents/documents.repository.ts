@@ -1,5 +1,15 @@
 import type { DbOrTrx } from '../db/database';
-import type { DocumentRow } from '../submissions/submissions.repository';
+
+/** A submission's documents in upload order. */
+export const listDocuments = (db: DbOrTrx, submissionId: string) =>
+  db.selectFrom('documents').selectAll().where('submission_id', '=', submissionId).orderBy('created_at').orderBy('id').execute();
+
+export type DocumentRow = Awaited<ReturnType<typeof listDocuments>>[number];
+
+/** Documents of several submissions at once (list pages), in upload order. */
+export const listDocumentsFor = async (db: DbOrTrx, submissionIds: string[]) => (submissionIds.length
+  ? db.selectFrom('documents').selectAll().where('submission_id', 'in', submissionIds).orderBy('created_at').orderBy('id').execute()
+  : []);
 
 /** A document with the organization and status of the submission it belongs to (for access checks). */
 export async function findDocumentWithOwner(db: DbOrTrx, id: string) {
@@ -67,8 +77,5 @@ export const insertNotice = (db: DbOrTrx, n: NewNotice) =>
 
 export const findNotice = (db: DbOrTrx, proceedingId: string, id: string) =>
   db.selectFrom('notice_documents').selectAll().where('proceeding_id', '=', proceedingId).where('id', '=', id).executeTakeFirst();
-
-export const listNotices = (db: DbOrTrx, proceedingId: string) =>
-  db.selectFrom('notice_documents').selectAll().where('proceeding_id', '=', proceedingId).orderBy('created_at').orderBy('id').execute();
 
 export type NoticeRow = Awaited<ReturnType<typeof insertNotice>>;

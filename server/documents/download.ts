@@ -1,8 +1,16 @@
 import { promises as fsp } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
+import type { Db } from '../db/database';
+import { authorize, type Asker } from '../access/authorize';
 import type { ContentStore } from './content-store';
+import { findDocumentWithOwner } from './documents.repository';
 import { attachmentHeader } from './filename';
+
+/** The document if the asker may see its submission; otherwise the denial is audited and 404 thrown. */
+export async function visibleDocument(db: Db, asker: Asker, id: string) {
+  return authorize(asker, 'submission.see', { type: 'document', id }, await findDocumentWithOwner(db, id));
+}
 
 export interface StoredFile { storageKey: string; mediaType: string; size: number; sha256: string; originalName: string }
 

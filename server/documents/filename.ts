@@ -3,7 +3,7 @@
  * and never placed raw in a header, log line or e-mail. Files live under a server-made key.
  */
 
-export const MAX_NAME_LENGTH = 255;
+const MAX_NAME_LENGTH = 255;
 
 // C0 and C1 controls, DEL, bidirectional overrides and isolates (the U+202E "exe.pdf" trick),
 // zero-width no-break space, line and paragraph separators. Matching control characters is the point here.

@@ -2,26 +2,28 @@ import type { Db } from '../db/database';
 import type { Actor } from '../access/actor';
 import { recordAudit, type AuditContext } from '../audit/audit.service';
 import { notFound } from '../http/errors';
-import type { ContentStore } from './content-store';
+import { discardStored, type ContentStore } from './content-store';
 import { parseNoticeFields } from './documents.schemas';
-import { findNotice, insertNotice, listNotices, type NoticeRow } from './documents.repository';
-import { discardStored } from './documents.service';
+import { noticeDocumentJson } from '../proceedings/proceeding.json';
+import { findProceedingByDocket, listNoticeDocuments, type NoticeDocumentRow } from '../proceedings/proceedings.repository';
+import { findNotice, insertNotice, type NoticeRow } from './documents.repository';
 import { cleanLine } from './filename';
 import type { Received } from './upload-receive';
 
 /** Notice documents (the agency's public notice package): same storage and type rules as evidence. */
 export const NOTICE_MAX_BYTES = 100 * 1024 * 1024;
 
-/** Public JSON of a notice document; `flags` are known at upload time only (the table keeps none). */
-export const noticeJson = (n: NoticeRow, docket: string, flags?: string[]) => ({
-  id: n.id, title: n.title, originalName: n.original_name, mediaType: n.media_type, size: Number(n.size),
-  sha256: n.sha256, url: `/api/v1/proceedings/${encodeURIComponent(docket)}/notice-documents/${n.id}/content`,
-  createdAt: n.created_at.toISOString(), ...(flags ? { flags } : {}),
+/**
+ * Public JSON of a notice document: the proceeding's own notice-document shape, with when it was
+ * added; `flags` are known at upload time only (the table keeps none).
+ */
+const noticeJson = (n: NoticeDocumentRow, docket: string, flags?: string[]) => ({
+  ...noticeDocumentJson(docket, n), createdAt: n.created_at.toISOString(), ...(flags ? { flags } : {}),
 });
 
 /** The proceeding's id by docket, or 404. */
 export async function proceedingId(db: Db, docket: string): Promise<string> {
-  const p = await db.selectFrom('proceedings').select('id').where('docket', '=', docket).executeTakeFirst();
+  const p = await findProceedingByDocket(db, docket);
   if (!p) throw notFound('proceeding');
   return p.id;
 }
@@ -63,5 +65,5 @@ export async function publicNotice(db: Db, docket: string, id: string): Promise<
 
 /** The proceeding's notice documents in upload order (public). */
 export async function publicNotices(db: Db, docket: string) {
-  return (await listNotices(db, await proceedingId(db, docket))).map((n) => noticeJson(n, docket));
+  return (await listNoticeDocuments(db, [await proceedingId(db, docket)])).map((n) => noticeJson(n, docket));
 }

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database, DbOrTrx, ProceedingLimits } from '../db/database';
+import { lockName } from '../db/locks';
 import type { AppError } from '../http/errors';
 import { fileTooLarge, quotaExceeded, tooManyFiles, totalTooLarge } from './upload-errors';
 // Used when a proceeding's stored limits lack a value (the proceedings API normally fills them).
@@ -58,7 +59,7 @@ export async function uploadBudget(db: DbOrTrx, sub: Owner): Promise<Budget> {
  * concurrent uploads may have used the room. The organization lock serialises its drafts' inserts.
  */
 export async function assertFits(trx: Transaction<Database>, sub: Owner, size: number): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`org-quota:${sub.organization_id}`}, 0))`.execute(trx);
+  await lockName(trx, `org-quota:${sub.organization_id}`);
   const u = await usage(trx, sub);
   if (u.files + 1 > u.limits.maxFiles) throw tooManyFiles(u.limits.maxFiles);
   if (size > u.limits.maxFileBytes) throw fileTooLarge(u.limits.maxFileBytes);

@@ -1,23 +1,19 @@
 import { AppError } from '../http/errors';
+import { limitBytes } from '../http/format';
 
 /**
  * The refusals an upload can meet, each with its stable code (API.md "Errors") and a message
  * that tells the person what to do. Messages never echo the client's file name.
  */
-const MiB = 1024 * 1024;
-
-/** Human size for messages: bytes below 1 MiB, else MiB with one decimal. */
-export const describeBytes = (n: number): string =>
-  (n < MiB ? `${n} bytes` : `${(n / MiB).toFixed(n % MiB === 0 ? 0 : 1)} MiB`);
 
 export const fileTooLarge = (limit: number) =>
-  new AppError(413, 'file_too_large', `The file is larger than this proceeding allows (${describeBytes(limit)} per file). Split it or reduce its size.`, [{ limitBytes: limit }]);
+  new AppError(413, 'file_too_large', `The file is larger than this proceeding allows (${limitBytes(limit)} per file). Split it or reduce its size.`, [{ limitBytes: limit }]);
 export const tooManyFiles = (max: number) =>
   new AppError(413, 'too_many_files', `This submission already has the most documents the proceeding allows (${max}). Combine or remove some first.`, [{ maxFiles: max }]);
 export const totalTooLarge = (max: number) =>
-  new AppError(413, 'total_too_large', `With this file the submission's documents would exceed ${describeBytes(max)} in total. Remove or reduce documents first.`, [{ maxTotalBytes: max }]);
+  new AppError(413, 'total_too_large', `With this file the submission's documents would exceed ${limitBytes(max)} in total. Remove or reduce documents first.`, [{ maxTotalBytes: max }]);
 export const quotaExceeded = (quota: number) =>
-  new AppError(413, 'quota_exceeded', `Your organization's storage quota (${describeBytes(quota)} across all its submissions) would be exceeded. Remove documents from drafts, or contact the agency.`, [{ quotaBytes: quota }]);
+  new AppError(413, 'quota_exceeded', `Your organization's storage quota (${limitBytes(quota)} across all its submissions) would be exceeded. Remove documents from drafts, or contact the agency.`, [{ quotaBytes: quota }]);
 export const oneFilePerRequest = () =>
   new AppError(413, 'too_many_files', 'Send one file per request, in the "file" field.');
 export const tooManyParts = () => new AppError(413, 'too_many_parts', 'The form has more parts or fields than an upload needs.');
@@ -45,7 +41,7 @@ export function uploadTooSlow(slowness: 'stalled' | 'too_slow', pace: { stallMs:
   const seconds = (ms: number) => `${Math.round(ms / 100) / 10} seconds`;
   const why = slowness === 'stalled'
     ? `no data arrived for ${seconds(pace.stallMs)}`
-    : `it arrived at less than ${describeBytes(pace.minBytesPerSecond)} per second over ${seconds(pace.windowMs)}`;
+    : `it arrived at less than ${limitBytes(pace.minBytesPerSecond)} per second over ${seconds(pace.windowMs)}`;
   return new AppError(408, 'upload_too_slow', `The upload was stopped because ${why}. Nothing was saved. Check your connection and send the file again.`,
     [{ reason: slowness, stallSeconds: pace.stallMs / 1000, minBytesPerSecond: pace.minBytesPerSecond, windowSeconds: pace.windowMs / 1000 }]);
 }

@@ -11,7 +11,7 @@ import {
 } from './upload-errors';
 
 /** Longest text field value (bytes): a description of a few thousand characters. */
-export const FIELD_BYTES = 16 * 1024;
+const FIELD_BYTES = 16 * 1024;
 // Room for the multipart framing and the text fields besides the file itself.
 const FORM_OVERHEAD = 256 * 1024;
 

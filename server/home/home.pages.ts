@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Deps } from '../deps';
 import { findUserById } from '../accounts/users.repository';
-import { openProceedingCards } from '../proceedings/proceedings.pages';
+import { openProceedingCards } from '../proceedings/proceedings.page-model';
 
 /**
  * The landing page: what the portal is for, the proceedings open for responses now, and the way in

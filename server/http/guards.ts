@@ -41,5 +41,3 @@ export function createGuards(db: Db) {
 
   return { requireSignIn, requirePermission, askerFor };
 }
-
-export type Guards = ReturnType<typeof createGuards>;

@@ -34,6 +34,12 @@ export function describe(op: OperationDoc): void {
   if (!operations.some((o) => o.method === op.method && o.path === op.path)) operations.push(op);
 }
 
+/** An upload's form for `multipartBody`: the validated text fields (a JSON Schema) plus the file itself. */
+export const multipartForm = (fields: object) => ({
+  type: 'object', required: ['file'],
+  properties: { ...(fields as { properties?: object }).properties, file: { type: 'string', format: 'binary' } },
+});
+
 const errorSchema = {
   type: 'object',
   required: ['error'],

@@ -12,7 +12,7 @@ export interface OutgoingMail {
 }
 
 export const SEND_MAIL_TASK = 'send_mail';
-export const MAX_MAIL_ATTEMPTS = 25;
+const MAX_MAIL_ATTEMPTS = 25;
 
 /**
  * Queues an e-mail inside the caller's transaction: the outbox row and its job commit with the

@@ -17,6 +17,13 @@ export function windowState(now: Date, opensAt: Date, closesAt: Date): WindowSta
   return now < closesAt ? 'open' : 'closed';
 }
 
+/**
+ * The window rule for responses: a response may be prepared before and during the window, and
+ * after it only where late responses are accepted (and flagged). Filing checks it too.
+ */
+export const acceptsResponses = (state: WindowState, latePolicy: string): boolean =>
+  state !== 'closed' || latePolicy === 'accept_flagged';
+
 /** "12 days, 4 hours" left, or null once the window has closed. */
 export function timeLeft(now: Date, closesAt: Date): string | null {
   const ms = closesAt.getTime() - now.getTime();

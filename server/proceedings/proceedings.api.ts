@@ -11,7 +11,7 @@ import {
 } from './proceedings.schemas';
 import { createProceeding, updateProceeding } from './proceedings.service';
 import { findProceedingByDocket, listNoticeDocuments, type ProceedingRow } from './proceedings.repository';
-import { proceedingJson } from './proceeding.view';
+import { proceedingJson } from './proceeding.json';
 import { listProceedings } from './proceedings.list';
 
 const parseCreate = parser(createProceedingSchema);

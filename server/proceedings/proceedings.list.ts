@@ -1,27 +1,25 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { isKeysetCursor, keysetRows, type KeysetCursor, type KeysetOrder } from '../db/keyset';
 import { badRequest } from '../http/errors';
 import { decodeCursor, encodeCursor, parseLimit, singleQuery } from '../http/pagination';
-import { proceedingSummaryJson } from './proceeding.view';
+import { proceedingSummaryJson } from './proceeding.json';
+import { listProceedingRows, type WindowFilter } from './proceedings.repository';
 
 /**
  * Each status filter has the order people want (the nearest deadline or opening first; the most
  * recently closed first), keyed here so no client text ever reaches the SQL.
  */
 const ORDERS = {
-  open: { column: 'closes_at', dir: 'asc' },
-  upcoming: { column: 'opens_at', dir: 'asc' },
-  closed: { column: 'closes_at', dir: 'desc' },
-  all: { column: 'created_at', dir: 'desc' },
-} as const;
-type Filter = keyof typeof ORDERS;
+  open: { column: 'proceedings.closes_at', id: 'proceedings.id', dir: 'asc' },
+  upcoming: { column: 'proceedings.opens_at', id: 'proceedings.id', dir: 'asc' },
+  closed: { column: 'proceedings.closes_at', id: 'proceedings.id', dir: 'desc' },
+  all: { column: 'proceedings.created_at', id: 'proceedings.id', dir: 'desc' },
+} as const satisfies Record<WindowFilter, KeysetOrder>;
 const STATUSES = ['open', 'upcoming', 'closed'] as const;
 
-interface Cursor { s: Filter; t: string; id: string }
-const isCursor = (v: unknown): v is Cursor => typeof v === 'object' && v !== null
-  && Object.hasOwn(ORDERS, String((v as Cursor).s))
-  && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(String((v as Cursor).t))
-  && /^[0-9a-f-]{36}$/.test(String((v as Cursor).id));
+/** A keyset cursor that also names its status filter: a page continues only the list it came from. */
+interface Cursor extends KeysetCursor { s: WindowFilter }
+const isCursor = (v: unknown): v is Cursor => isKeysetCursor(v) && Object.hasOwn(ORDERS, String((v as Cursor).s));
 
 /**
  * GET /proceedings (public): `?status=open|upcoming|closed&limit&cursor`, keyset-paginated on
@@ -34,28 +32,14 @@ export async function listProceedings(db: Db, query: Record<string, unknown>, no
   if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) {
     throw badRequest('invalid_status', `"status" must be one of: ${STATUSES.join(', ')}.`);
   }
-  const filter: Filter = (status as Filter | undefined) ?? 'all';
+  const filter: WindowFilter = (status as WindowFilter | undefined) ?? 'all';
   const order = ORDERS[filter];
   const cursor = decodeCursor(q['cursor'], isCursor);
   if (cursor && cursor.s !== filter) throw badRequest('invalid_cursor', '"cursor" belongs to another status filter. Start again without it.');
 
-  const column = sql.ref(`proceedings.${order.column}`);
-  let rows = db.selectFrom('proceedings').selectAll()
-    // Microsecond-exact cursor value: a JavaScript Date would round it and skip rows.
-    .select(sql<string>`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_t'))
-    .orderBy(`proceedings.${order.column}`, order.dir).orderBy('proceedings.id', order.dir).limit(limit + 1);
-  if (filter === 'open') rows = rows.where('opens_at', '<=', now).where('closes_at', '>', now);
-  if (filter === 'upcoming') rows = rows.where('opens_at', '>', now);
-  if (filter === 'closed') rows = rows.where('closes_at', '<=', now);
-  if (cursor) {
-    const op = order.dir === 'asc' ? sql`>` : sql`<`;
-    rows = rows.where(sql<boolean>`(${column}, proceedings.id) ${op} (${cursor.t}::timestamptz, ${cursor.id}::uuid)`);
-  }
-  const found = await rows.execute();
-  const page = found.slice(0, limit);
-  const last = page.at(-1);
+  const { rows, next } = keysetRows(await listProceedingRows(db, filter, now, order, cursor, limit), limit);
   return {
-    items: page.map((p) => proceedingSummaryJson(p, now)),
-    nextCursor: found.length > limit && last ? encodeCursor({ s: filter, t: last.cursor_t, id: last.id }) : null,
+    items: rows.map((p) => proceedingSummaryJson(p, now)),
+    nextCursor: next ? encodeCursor({ s: filter, ...next }) : null,
   };
 }

@@ -3,73 +3,25 @@ import type { Deps } from '../deps';
 import type { Db } from '../db/database';
 import type { Actor } from '../access/actor';
 import { notFound } from '../http/errors';
+import { bytesWithExact } from '../http/format';
 import { singleQuery } from '../http/pagination';
-import { timeLeft } from './deadline';
+import { acceptsResponses } from './deadline';
 import { listProceedings } from './proceedings.list';
 import { findProceedingByDocket, listNoticeDocuments } from './proceedings.repository';
-import { proceedingJson, type proceedingSummaryJson } from './proceeding.view';
+import { proceedingJson } from './proceeding.json';
+import { noticeParagraphs, proceedingCard, type ProceedingCard } from './proceedings.page-model';
 import { DOCKET } from './proceedings.schemas';
 
-type Summary = ReturnType<typeof proceedingSummaryJson>;
 type Status = 'open' | 'upcoming' | 'closed';
 
 const SECTIONS: Record<Status, string> = { open: 'Open for responses', upcoming: 'Opening soon', closed: 'Closed' };
-const LATE_POLICY: Record<string, string> = {
-  reject: 'Responses must arrive before the deadline. A response received after it is refused.',
-  accept_flagged: 'A response received after the deadline is still accepted, but it is marked late on the record and on its receipt.',
-};
-
-/** "2017-11-04T04:59:00Z": the UTC instant to the second (deadlines are set to the minute). */
-const utc = (iso: string): string => iso.replace(/\.\d+Z$/, 'Z');
-
-/** "10 MiB (10,485,760 bytes)": binary units as upload limits are set, with the exact byte count. */
-export function humanBytes(n: number): string {
-  const exact = `${n.toLocaleString('en-US')} byte${n === 1 ? '' : 's'}`;
-  const units = [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const;
-  const unit = units.find(([, size]) => n >= size);
-  return unit ? `${Number((n / unit[1]).toFixed(1))} ${unit[0]} (${exact})` : exact;
-}
-
-/**
- * A proceeding as the pages show it: the window in the proceeding's zone and in UTC, and where it
- * stands now. Built from the API's own JSON, so page and API never disagree.
- */
-export function proceedingCard(p: Summary, now: Date) {
-  return {
-    docket: p.docket, title: p.title, summary: p.summary, href: `/proceedings/${encodeURIComponent(p.docket)}`,
-    windowState: p.windowState,
-    opens: { local: p.opensAtLocal, utc: utc(p.opensAt) },
-    closes: { local: p.closesAtLocal, utc: utc(p.closesAt) },
-    timeLeft: p.windowState === 'open' ? p.timeLeft : null,
-    opensIn: p.windowState === 'not_open' ? timeLeft(now, new Date(p.opensAt)) : null,
-    latePolicy: p.latePolicy, latePolicyText: LATE_POLICY[p.latePolicy] ?? p.latePolicy,
-  };
-}
-
-/** One proceeding as lists and the notice page show it. */
-export type ProceedingCard = ReturnType<typeof proceedingCard>;
-
-/** The proceedings open for responses now, nearest deadline first (the home page's list). */
-export async function openProceedingCards(db: Db, now: Date, limit = 10) {
-  const page = await listProceedings(db, { status: 'open', limit: String(limit) }, now);
-  return { items: page.items.map((p) => proceedingCard(p, now)), more: page.nextCursor !== null };
-}
-
-/** Notice text as paragraphs (split on blank lines), each a list of lines; the template escapes them. */
-export function noticeParagraphs(text: string): string[][] {
-  return text.replace(/\r\n?/g, '\n').split(/\n[ \t]*\n/)
-    .map((p) => p.replace(/^\n+|\s+$/g, ''))
-    .filter((p) => p.trim() !== '')
-    .map((p) => p.split('\n'));
-}
 
 /** What the notice page offers: start a response (vendors), sign in or register (everyone else). */
 function callToAction(actor: Actor | undefined, card: ProceedingCard) {
   const startHref = `${card.href}/submissions/new`;
   if (!actor) return { kind: 'signed_out', signInHref: `/sign-in?next=${encodeURIComponent(card.href)}`, startHref };
   if (actor.role !== 'vendor') return { kind: 'staff', startHref };
-  const accepting = card.windowState !== 'closed' || card.latePolicy === 'accept_flagged';
-  return { kind: accepting ? 'vendor' : 'closed', startHref };
+  return { kind: acceptsResponses(card.windowState, card.latePolicy) ? 'vendor' : 'closed', startHref };
 }
 
 /** The notice page's model: the card, the notice text, limits in words, the documents relied on. */
@@ -81,8 +33,8 @@ async function noticeModel(deps: Deps, req: Request, docket: string) {
   const card = proceedingCard(json, now);
   return {
     title: `${json.docket}: ${json.title}`, proceeding: card, paragraphs: noticeParagraphs(json.noticeText),
-    limits: { file: humanBytes(json.limits.maxFileBytes), files: json.limits.maxFiles, total: humanBytes(json.limits.maxTotalBytes) },
-    documents: json.noticeDocuments.map((d) => ({ ...d, size: humanBytes(d.size) })),
+    limits: { file: bytesWithExact(json.limits.maxFileBytes), files: json.limits.maxFiles, total: bytesWithExact(json.limits.maxTotalBytes) },
+    documents: json.noticeDocuments.map((d) => ({ ...d, size: bytesWithExact(d.size) })),
     cta: callToAction(req.actor, card),
   };
 }

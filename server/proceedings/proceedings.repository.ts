@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from '../db/database';
+import { cursorColumn, keysetPage, type KeysetCursor, type KeysetOrder } from '../db/keyset';
 import type { CheckedProceeding } from './proceedings.rules';
 
 /** Column values for a checked proceeding (JSON columns are written as text). */
@@ -34,6 +35,22 @@ export async function findProceedingByDocket(db: DbOrTrx, docket: string, opts: 
 }
 
 export type ProceedingRow = NonNullable<Awaited<ReturnType<typeof findProceedingByDocket>>>;
+
+/** The proceeding a row refers to by id, if it exists. */
+export const findProceedingById = (db: DbOrTrx, id: string): Promise<ProceedingRow | undefined> =>
+  db.selectFrom('proceedings').selectAll().where('id', '=', id).executeTakeFirst();
+
+/** Which proceedings a list shows, by where their window stands `now`. */
+export type WindowFilter = 'open' | 'upcoming' | 'closed' | 'all';
+
+/** One page of proceedings in `order`, after `cursor` (one row more than `limit`). */
+export function listProceedingRows(db: DbOrTrx, filter: WindowFilter, now: Date, order: KeysetOrder, cursor: KeysetCursor | undefined, limit: number) {
+  let q = db.selectFrom('proceedings').selectAll().select(cursorColumn(order));
+  if (filter === 'open') q = q.where('opens_at', '<=', now).where('closes_at', '>', now);
+  if (filter === 'upcoming') q = q.where('opens_at', '>', now);
+  if (filter === 'closed') q = q.where('closes_at', '<=', now);
+  return keysetPage(q, order, cursor, limit).execute();
+}
 
 /** The notice package documents of some proceedings, oldest first (the order the agency added them). */
 export async function listNoticeDocuments(db: DbOrTrx, proceedingIds: readonly string[]) {

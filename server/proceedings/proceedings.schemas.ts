@@ -2,7 +2,7 @@ import type { JSONSchemaType } from 'ajv';
 import { badRequest } from '../http/errors';
 
 /** API.md: proceedings are addressed by docket. The database checks the same pattern. */
-export const DOCKET_PATTERN = '^[A-Z0-9][A-Z0-9-]{2,39}$';
+const DOCKET_PATTERN = '^[A-Z0-9][A-Z0-9-]{2,39}$';
 export const DOCKET = new RegExp(DOCKET_PATTERN);
 
 const MiB = 1024 * 1024;
@@ -11,7 +11,7 @@ const GiB = 1024 * MiB;
 /** Upload limits a proceeding gets unless its administrator sets others. */
 export const DEFAULT_LIMITS = { maxFileBytes: 100 * MiB, maxFiles: 50, maxTotalBytes: GiB } as const;
 /** Ceilings an administrator cannot exceed: uploads stream to disk, but the disk is not infinite. */
-export const MAX_LIMITS = { maxFileBytes: 2 * GiB, maxFiles: 500, maxTotalBytes: 20 * GiB } as const;
+const MAX_LIMITS = { maxFileBytes: 2 * GiB, maxFiles: 500, maxTotalBytes: 20 * GiB } as const;
 
 export type LatePolicy = 'reject' | 'accept_flagged';
 export interface LimitsInput { maxFileBytes?: number; maxFiles?: number; maxTotalBytes?: number }
@@ -125,7 +125,7 @@ const proceedingProperties = {
 } as const;
 
 /** GET /proceedings items (documentation only). */
-export const proceedingSummaryResponse = { type: 'object', properties: proceedingProperties } as const;
+const proceedingSummaryResponse = { type: 'object', properties: proceedingProperties } as const;
 
 /** One proceeding with its notice package (documentation only). */
 export const proceedingResponse = {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/audit.chain';
-import type { DocumentRow, SubmissionRow } from '../submissions/submissions.repository';
 import { assertCanonicalSignature, signPayload, verifyPayload, type ReceiptKey, type Signature } from './signing';
 
 /** What a vendor keeps after filing (PRODUCT.md: Receipt). Field meanings: docs/receipts.md. */
@@ -22,8 +21,33 @@ export interface ReceiptPayload {
 
 export interface Receipt { payload: ReceiptPayload; signature: Signature }
 
+/** A filed document as the receipt and the digest read it (a `documents` row has these columns). */
+export interface FiledDocument {
+  id: string;
+  label: string;
+  original_name: string;
+  media_type: string;
+  size: string | number;
+  sha256: string;
+  confidential: boolean;
+  public_version_of: string | null;
+}
+
+/** What the content digest covers of a submission (a submission row with its docket has these). */
+export interface FiledContent {
+  id: string;
+  docket: string;
+  organization_id: string;
+  kind: string;
+  parent_id: string | null;
+  title: string;
+  summary: string;
+  argument: string;
+  fields: unknown;
+}
+
 /** Documents in the order the receipt and the digest list them. */
-export const receiptDocuments = (docs: DocumentRow[]): ReceiptPayload['documents'] =>
+export const receiptDocuments = (docs: readonly FiledDocument[]): ReceiptPayload['documents'] =>
   [...docs].sort((a, b) => a.id.localeCompare(b.id)).map((d) => ({
     id: d.id, label: d.label, originalName: d.original_name, mediaType: d.media_type,
     size: Number(d.size), sha256: d.sha256, confidential: d.confidential,
@@ -33,8 +57,7 @@ export const receiptDocuments = (docs: DocumentRow[]): ReceiptPayload['documents
  * SHA-256 over the canonical JSON of everything the vendor filed: the written parts, the
  * structured fields, the certification and every document's identity and hash.
  */
-export function contentDigest(sub: Pick<SubmissionRow, 'id' | 'docket' | 'organization_id' | 'kind' | 'parent_id' | 'title' | 'summary' | 'argument' | 'fields'>,
-  docs: DocumentRow[], certification: object): string {
+export function contentDigest(sub: FiledContent, docs: readonly FiledDocument[], certification: object): string {
   const content = {
     submissionId: sub.id, docket: sub.docket, organizationId: sub.organization_id, kind: sub.kind, parentId: sub.parent_id,
     title: sub.title, summary: sub.summary, argument: sub.argument, fields: sub.fields, certification,

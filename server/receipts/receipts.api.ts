@@ -6,17 +6,20 @@ import { parser } from '../http/validate';
 import { badRequest, notFound } from '../http/errors';
 import { uuidParam } from '../http/params';
 import { singleQuery } from '../http/pagination';
-import { visibleSubmission } from '../submissions/drafts.service';
-import { verifyReceiptSchema } from '../submissions/submissions.schemas';
 import { checkReceipt, type Receipt } from './receipt';
 import { receiptPdf } from './receipt.pdf';
 import { rawJsonText } from '../http/input-screen';
 import { readReceiptText } from './strict-json';
+import { verifyReceiptSchema } from './receipts.schemas';
+import type { VisibleSubmission } from './submission-lookup';
 
 const parseVerify = parser(verifyReceiptSchema);
 
-/** Receipts: the filer's copy (JSON or PDF), public verification and the public key. */
-export function receiptsApi(deps: Deps): Router {
+/**
+ * Receipts: the filer's copy (JSON or PDF), public verification and the public key.
+ * `visibleSubmission` comes from the submissions feature, through app.ts.
+ */
+export function receiptsApi(deps: Deps, visibleSubmission: VisibleSubmission): Router {
   const router = Router();
   const { requireSignIn, askerFor } = createGuards(deps.db);
 

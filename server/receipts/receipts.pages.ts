@@ -4,11 +4,11 @@ import { createGuards } from '../http/guards';
 import { AppError, badRequest, notFound } from '../http/errors';
 import { singleQuery } from '../http/pagination';
 import { uuidParam } from '../http/params';
-import { visibleSubmission } from '../submissions/drafts.service';
-import { formString } from '../submissions/submission.form';
-import { exactBytes, formatUtc } from '../submissions/submission.display';
+import { formString, refusalToShow } from '../http/pages';
+import { exactBytes, formatUtc } from '../http/format';
 import { checkReceipt, type Receipt, type ReceiptPayload } from './receipt';
 import { readReceiptText } from './strict-json';
+import type { VisibleSubmission } from './submission-lookup';
 
 /** What the receipt page and a successful verification show, from the signed payload only. */
 function receiptModel(p: ReceiptPayload) {
@@ -32,8 +32,11 @@ function pastedReceipt(text: string): { payload?: unknown; signature?: { algorit
   return inner as ReturnType<typeof pastedReceipt>;
 }
 
-/** The printable receipt page of a filed submission and the public receipt verification page. */
-export function receiptPages(deps: Deps): Router {
+/**
+ * The printable receipt page of a filed submission and the public receipt verification page.
+ * `visibleSubmission` comes from the submissions feature, through app.ts.
+ */
+export function receiptPages(deps: Deps, visibleSubmission: VisibleSubmission): Router {
   const router = Router();
   const { askerFor } = createGuards(deps.db);
 
@@ -69,8 +72,8 @@ export function receiptPages(deps: Deps): Router {
       receipt = pastedReceipt(text);
       result = checkReceipt(deps.receiptKey, receipt);
     } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      return renderVerify(res, { status: err.status, text, error: err });
+      const error = refusalToShow(err);
+      return renderVerify(res, { status: error.status, text, error });
     }
     // Only a valid receipt's contents are shown: an invalid one may say anything.
     renderVerify(res, { text, result, payload: result.valid ? receipt.payload as ReceiptPayload : undefined });

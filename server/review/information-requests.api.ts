@@ -7,7 +7,8 @@ import { describe } from '../http/openapi';
 import { uuidParam } from '../http/params';
 import { parser } from '../http/validate';
 import { visibleSubmission } from '../submissions/drafts.service';
-import { listRequests, requestJson } from './information-requests.repository';
+import { listRequests } from '../submissions/information-requests.repository';
+import { requestJson } from './information-requests.json';
 import { createRequestSchema } from './information-requests.schemas';
 import { createInformationRequest } from './information-requests.service';
 

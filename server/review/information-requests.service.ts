@@ -4,9 +4,11 @@ import { inAuthorizedTransaction } from '../access/authorize';
 import { deniedNow, recordAudit, type AuditContext } from '../audit/audit.service';
 import { unprocessable } from '../http/errors';
 import { enqueueMail } from '../notifications/outbox';
+import { findUserById } from '../accounts/users.repository';
 import { describeDeadline } from '../proceedings/deadline';
+import { findProceedingById } from '../proceedings/proceedings.repository';
 import { findSubmission } from '../submissions/submissions.repository';
-import { insertRequest, type RequestRow } from './information-requests.repository';
+import { insertRequest, type RequestRow } from '../submissions/information-requests.repository';
 import type { RequestInput } from './information-requests.schemas';
 
 export interface RequestEnv { publicUrl: string; mailDomain: string }
@@ -39,10 +41,9 @@ export async function createInformationRequest(db: Db, ctx: AuditContext, actor:
       action: 'information_request.created', subjectType: 'submission', subjectId: submissionId,
       data: { requestId: request.id, dueAt: dueAt.toISOString(), trackingNumber: sub.tracking_number },
     });
-    const [filer, proceeding] = await Promise.all([
-      trx.selectFrom('users').select(['email']).where('id', '=', sub.submitted_by ?? sub.created_by).executeTakeFirstOrThrow(),
-      trx.selectFrom('proceedings').select(['time_zone']).where('id', '=', sub.proceeding_id).executeTakeFirstOrThrow(),
-    ]);
+    const [filer, proceeding] = await Promise.all([findUserById(trx, sub.submitted_by ?? sub.created_by), findProceedingById(trx, sub.proceeding_id)]);
+    // Foreign keys guarantee both: a gap is a server fault.
+    if (!filer || !proceeding) throw new Error('information request: the filer or the proceeding row is missing');
     await enqueueMail(trx, {
       to: filer.email,
       subject: `Information request on ${sub.tracking_number ?? sub.docket}`,

@@ -7,7 +7,7 @@ import { SYSTEM_CONTEXT, recordAudit } from '../audit/audit.service';
 import { createUserDirect } from '../accounts/users.service';
 import { DEFAULT_LIMITS } from '../proceedings/proceedings.schemas';
 
-export const DEMO_DOCKET = 'DHS-2017-0037';
+const DEMO_DOCKET = 'DHS-2017-0037';
 
 export interface DemoAccount { role: Role; email: string; password: string }
 

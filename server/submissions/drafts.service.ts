@@ -1,13 +1,14 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Database, Db, SubmissionKind } from '../db/database';
 import type { Actor } from '../access/actor';
 import { authorize, inAuthorizedTransaction, type Asker } from '../access/authorize';
 import { deniedNow, recordAudit, type AuditContext } from '../audit/audit.service';
 import { conflict, notFound, unprocessable } from '../http/errors';
 import { assertDraft, assertMove } from './submission.transitions';
-import { windowCheck } from './filing.check';
-import { findSubmission, insertDraft, type SubmissionRow } from './submissions.repository';
-import { openRequests } from '../review/information-requests.repository';
+import { startProblem, takesSupplements } from './filing.check';
+import { findProceedingByDocket } from '../proceedings/proceedings.repository';
+import { findSubmission, insertDraft, markWithdrawn, updateDraftRow, type SubmissionRow } from './submissions.repository';
+import { openRequests } from './information-requests.repository';
 
 export interface DraftInput { kind?: SubmissionKind; parentId?: string; title: string; summary?: string; argument?: string; fields?: Record<string, unknown> }
 export type DraftPatch = Partial<Pick<DraftInput, 'title' | 'summary' | 'argument' | 'fields'>>;
@@ -18,17 +19,15 @@ export async function createDraft(db: Db, ctx: AuditContext, actor: Actor, docke
   await authorize(asker, 'submission.prepare', { type: 'proceeding', id: docket.slice(0, 60) }, { docket });
   // The decision above admits only members of a vendor organization.
   const organizationId = actor.organizationId as string;
-  const proceeding = await db.selectFrom('proceedings').selectAll().where('docket', '=', docket).executeTakeFirst();
+  const proceeding = await findProceedingByDocket(db, docket);
   if (!proceeding) throw notFound('proceeding');
   const kind = input.kind ?? 'response';
   if (kind === 'response' && input.parentId) throw unprocessable('invalid_parent', 'A response has no parent; file a supplement to add to one.');
   const parent = kind === 'response' ? undefined : await filedParent(db, asker, proceeding.id, kind, input.parentId);
   const now = new Date();
-  // A draft that could never be filed helps nobody: refuse it when the window rules out filing
-  // (preparing one before the window opens is fine).
   const open = parent ? (await openRequests(db, parent.id, now))[0] : undefined;
-  const window = windowCheck({ kind }, proceeding, now, open);
-  if (window.problem && window.problem.code !== 'window_not_open') throw window.problem;
+  const problem = startProblem({ kind }, proceeding, now, open);
+  if (problem) throw problem;
   return db.transaction().execute(async (trx) => {
     const id = await insertDraft(trx, {
       proceedingId: proceeding.id, organizationId, createdBy: actor.userId, kind, parentId: input.parentId ?? null,
@@ -47,7 +46,7 @@ async function filedParent(db: Db, asker: Asker, proceedingId: string, kind: Sub
   // Another organization's response gets the same 422 as a missing one (nothing leaks), and is audited.
   const parent = await authorize(asker, 'submission.act', { type: 'submission', id: parentId ?? '' }, found, { answer: notOurs });
   if (parent.proceeding_id !== proceedingId) throw notOurs;
-  if (parent.kind !== 'response' || parent.status === 'draft' || parent.status === 'withdrawn') {
+  if (!takesSupplements(parent)) {
     throw unprocessable('invalid_parent', `${what} attaches to a filed, not withdrawn, response.`);
   }
   return parent;
@@ -72,13 +71,7 @@ export async function updateDraft(db: Db, ctx: AuditContext, actor: Actor, id: s
       throw conflict('version_conflict', `This draft changed since you loaded it (you have version ${expectedVersion}, it is now ${sub.version}). Reload it and apply your edit again.`);
     }
     const before = Object.fromEntries(Object.keys(patch).map((k) => [k, sub[k as keyof DraftPatch]]));
-    await trx.updateTable('submissions').set({
-      ...(patch.title !== undefined ? { title: patch.title } : {}),
-      ...(patch.summary !== undefined ? { summary: patch.summary } : {}),
-      ...(patch.argument !== undefined ? { argument: patch.argument } : {}),
-      ...(patch.fields !== undefined ? { fields: JSON.stringify(patch.fields) } : {}),
-      updated_at: new Date(), version: sql`version + 1`,
-    }).where('id', '=', id).execute();
+    await updateDraftRow(trx, id, patch);
     await recordAudit(trx, ctx, { action: 'submission.draft_updated', subjectType: 'submission', subjectId: id, data: { before, after: patch } });
   });
 }
@@ -87,8 +80,7 @@ export async function updateDraft(db: Db, ctx: AuditContext, actor: Actor, id: s
 export async function withdrawSubmission(db: Db, ctx: AuditContext, actor: Actor, id: string, reason: string): Promise<void> {
   await inAuthorizedTransaction(db, { actor, recordDenial: deniedNow(db, ctx) }, toActOn(id), async (trx, sub) => {
     const to = assertMove(sub.status, 'withdraw');
-    await trx.updateTable('submissions').set({ status: to, withdrawn_at: new Date(), withdrawal_reason: reason, updated_at: new Date(), version: sql`version + 1` })
-      .where('id', '=', id).execute();
+    await markWithdrawn(trx, id, to, reason);
     await recordAudit(trx, ctx, { action: 'submission.withdrawn', subjectType: 'submission', subjectId: id, data: { reason, before: { status: sub.status }, after: { status: to } } });
   });
 }

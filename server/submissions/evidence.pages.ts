@@ -3,14 +3,15 @@ import type { Deps } from '../deps';
 import { auditContext } from '../http/context';
 import { createGuards } from '../http/guards';
 import { authorize } from '../access/authorize';
+import { NOT_IN_FORM, refusalToShow } from '../http/pages';
 import { uuidParam } from '../http/params';
-import { ContentStore } from '../documents/content-store';
+import { ContentStore, discardStored } from '../documents/content-store';
 import { EVIDENCE_FIELD_NAMES } from '../documents/documents.schemas';
-import { addDocument, deleteDocument, discardStored } from '../documents/documents.service';
 import { uploadBudget } from '../documents/upload-budget';
 import { receiveUpload, type Received } from '../documents/upload-receive';
+import { addDocument, deleteDocument } from './evidence.service';
 import { assertDraft } from './submission.transitions';
-import { isEditable, pageLoader, refusalToShow, renderEditor, renderView, type PageData } from './submission.pages-render';
+import { pageLoader, renderSubmission, type PageData } from './submission.pages-render';
 
 /**
  * A plain HTML form sends every field, empty or not; the API reads an empty `label` or
@@ -33,11 +34,9 @@ export function evidencePages(deps: Deps): Router {
   const store = new ContentStore(deps.config.uploadsDir);
 
   /** The editor again, with the refusal; a filed submission shows its read-only view instead. */
-  const showRefusal = (res: Parameters<typeof renderEditor>[0], d: PageData, err: unknown, req: Request) => {
-    const error = refusalToShow(err);
-    const o = { status: error.status, error, uploadPosted: req.body };
-    if (isEditable(d)) renderEditor(res, d, o);
-    else renderView(res, d, o);
+  const showRefusal = (res: Parameters<typeof renderSubmission>[0], d: PageData, err: unknown, req: Request) => {
+    const error = refusalToShow(err, NOT_IN_FORM);
+    renderSubmission(res, d, { status: error.status, error, uploadPosted: req.body });
   };
 
   router.post('/submissions/:id/documents', async (req, res) => {

@@ -2,22 +2,41 @@ import { Router, type Request } from 'express';
 import type { Deps } from '../deps';
 import { mailDomain } from '../deps';
 import { auditContext } from '../http/context';
-import { badRequest, unauthorized } from '../http/errors';
+import { AppError, badRequest, unauthorized } from '../http/errors';
 import { parser } from '../http/validate';
 import { findUserById } from '../accounts/users.repository';
 import { withdrawSubmission } from './drafts.service';
-import { submitSubmission } from './submit.service';
-import { withdrawSchema } from './submissions.schemas';
-import { formString } from './submission.form';
-import { isEditable, pageLoader, refusalToShow, renderReview, renderView } from './submission.pages-render';
+import { submitSubmission, type SubmitInput } from './submit.service';
+import { IDEMPOTENCY_KEY, submitSchema, withdrawSchema } from './submissions.schemas';
+import { NOT_IN_FORM, formString, refusalToShow } from '../http/pages';
+import { isEditable, pageLoader, renderReview, renderView } from './submission.pages-render';
 
 const parseWithdraw = parser(withdrawSchema);
-// The same rule the API applies to its Idempotency-Key header.
-const IDEMPOTENCY_KEY = /^[\w-]{8,100}$/;
+const parseSubmit = parser(submitSchema);
+
+/** The page's words for the schema's refusals of the typed name (the field the form calls "signature"). */
+const SIGNATURE_HELP: Record<string, string> = {
+  maxLength: 'Type your full name in at most 200 characters.',
+  minLength: 'Type your full name to sign.',
+};
+
+/** The certification as the API's own parser reads it, from the review form. */
+function certificationFromForm(body: unknown): SubmitInput {
+  const certification = { accepted: formString(body, 'accept') === 'yes', signature: formString(body, 'signature') };
+  try {
+    return parseSubmit({ certification });
+  } catch (err) {
+    const detail = err instanceof AppError ? err.details[0] : undefined;
+    const help = detail?.['field'] === 'certification.signature' ? SIGNATURE_HELP[String(detail['problem'])] : undefined;
+    if (help) throw badRequest('invalid_request', help, [{ field: 'signature' }]);
+    throw err;
+  }
+}
 
 /**
- * Review before filing, filing, and withdrawal, as pages. Filing goes through submitSubmission
- * with the review page's one-time key as the Idempotency-Key, so two clicks file once.
+ * Review before filing, filing, and withdrawal, as pages. Filing reads the form with the API's
+ * parser and goes through submitSubmission with the review page's one-time key as the
+ * Idempotency-Key, so two clicks file once.
  */
 export function filingPages(deps: Deps): Router {
   const router = Router();
@@ -44,13 +63,10 @@ export function filingPages(deps: Deps): Router {
     try {
       const key = formString(req.body, 'idempotencyKey');
       if (!IDEMPOTENCY_KEY.test(key)) throw badRequest('invalid_idempotency_key', 'The form is missing its one-time filing key. Reload the review page and file again.');
-      const signature = formString(req.body, 'signature');
-      if (signature.length > 200) throw badRequest('invalid_request', 'Type your full name in at most 200 characters.');
-      const certification = { accepted: formString(req.body, 'accept') === 'yes', signature };
-      await submitSubmission(deps.db, auditContext(req), req.actor!, env, d.sub.id, { certification }, key);
+      await submitSubmission(deps.db, auditContext(req), req.actor!, env, d.sub.id, certificationFromForm(req.body), key);
       res.redirect(303, `/submissions/${d.sub.id}/receipt?filed=1`);
     } catch (err) {
-      const error = refusalToShow(err);
+      const error = refusalToShow(err, NOT_IN_FORM);
       // Read again: the state may have moved (the other click filed it) since the page was loaded.
       renderReview(res, await load(req, d.sub.id), user, { status: error.status, error, posted: req.body });
     }
@@ -63,7 +79,7 @@ export function filingPages(deps: Deps): Router {
       await withdrawSubmission(deps.db, auditContext(req), req.actor!, d.sub.id, reason);
       res.redirect(303, `/submissions/${d.sub.id}?withdrawn=1`);
     } catch (err) {
-      const error = refusalToShow(err);
+      const error = refusalToShow(err, NOT_IN_FORM);
       renderView(res, await load(req, d.sub.id), { status: error.status, error, posted: req.body });
     }
   });

@@ -1,4 +1,5 @@
 import { badRequest } from '../http/errors';
+import { formString } from '../http/pages';
 import { DEFAULT_RESPONSE_SCHEMA } from '../proceedings/response-schema';
 
 /**
@@ -79,12 +80,6 @@ export function responseFormFields(schema: object | null, values: Record<string,
     });
   }
   return out;
-}
-
-/** A posted form value; anything but a single string (a repeated name) reads as empty. */
-export function formString(body: unknown, name: string): string {
-  const v = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : '';
 }
 
 function parseField(f: FormField, raw: string): unknown {

@@ -1,7 +1,10 @@
 import { describeDeadline, formatInZone, timeLeft, windowState } from '../proceedings/deadline';
 import { DEFAULT_RESPONSE_SCHEMA } from '../proceedings/response-schema';
-import type { DocumentRow, SubmissionRow } from './submissions.repository';
-import { KIND_LABELS, STATUS_LABELS, exactBytes, flagLabel, formatBytes, formatUtc } from './submission.display';
+import type { DocumentRow } from '../documents/documents.repository';
+import type { SubmissionRow } from './submissions.repository';
+import { exactBytes, formatBytes, formatUtc } from '../http/format';
+import { KIND_LABELS, STATUS_LABELS, flagLabel } from './submission.display';
+import { hasPublicVersion, unpairedConfidential } from './filing.check';
 
 /**
  * What the vendor pages render, built from rows: plain values only, so templates contain no
@@ -50,15 +53,14 @@ export function documentModels(docs: DocumentRow[]) {
     return {
       id: d.id, label: d.label, description: d.description, originalName: d.original_name, mediaType: d.media_type.split(';')[0],
       size: formatBytes(size), exactSize: exactBytes(size), sha256: d.sha256, confidential: d.confidential,
-      publicVersionOf: original?.label ?? null, hasPublicVersion: docs.some((x) => x.public_version_of === d.id),
+      publicVersionOf: original?.label ?? null, hasPublicVersion: hasPublicVersion(d, docs),
       flags: (Array.isArray(d.flags) ? d.flags : []).map(flagLabel),
     };
   });
 }
 
-/** Confidential documents still waiting for their public version: the upload form's choices. */
-export const unpairedConfidential = (docs: DocumentRow[]) =>
-  docs.filter((d) => d.confidential && !docs.some((p) => p.public_version_of === d.id)).map((d) => ({ id: d.id, label: d.label }));
+/** Confidential documents still waiting for their public version (the filing rule): the upload form's choices. */
+export const confidentialChoices = (docs: DocumentRow[]) => unpairedConfidential(docs).map((d) => ({ id: d.id, label: d.label }));
 
 /**
  * The structured fields for reading (review page, filed view): schema titles where the schema has

@@ -8,14 +8,16 @@ import { allows } from '../access/authorize';
 import { findProceedingByDocket, type ProceedingRow } from '../proceedings/proceedings.repository';
 import { CERTIFICATION_STATEMENT } from './certification';
 import { visibleSubmission } from './drafts.service';
-import { filingProblems } from './filing.check';
+import { filingProblems, startProblem, takesSupplements } from './filing.check';
 import { canMove } from './submission.transitions';
-import { listDocuments, type DocumentRow, type SubmissionRow } from './submissions.repository';
-import { draftTextFromForm, formString, responseFormFields } from './submission.form';
-import { documentModels, fieldSummary, proceedingModel, submissionModel, unpairedConfidential } from './submission.page-model';
-import { describeBytes } from '../documents/upload-errors';
-import { listRequests, requestStatus, type RequestRow } from '../review/information-requests.repository';
-import { requestModels } from '../review/information-requests.page-model';
+import { listDocuments, type DocumentRow } from '../documents/documents.repository';
+import type { SubmissionRow } from './submissions.repository';
+import { draftTextFromForm, responseFormFields } from './submission.form';
+import { limitBytes } from '../http/format';
+import { formString } from '../http/pages';
+import { confidentialChoices, documentModels, fieldSummary, proceedingModel, submissionModel } from './submission.page-model';
+import { listRequests, requestStatus, type RequestRow } from './information-requests.repository';
+import { requestModels } from './information-requests.page-model';
 
 /**
  * Loading and rendering the three faces of one submission (draft editor, read-only view, review
@@ -58,9 +60,9 @@ export function pageLoader(deps: Deps) {
 /** True when this page should be the editor: a draft, and the viewer may act for its organization. */
 export const isEditable = (d: PageData): boolean => d.mayAct && d.sub.status === 'draft';
 
-// In the documents feature's own units, so the hint and its refusals (413) name the same numbers.
+// In the units of the upload refusals (413), so the hint and a refusal name the same numbers.
 const limitsText = (p: ProceedingRow): string =>
-  `Up to ${describeBytes(p.limits.maxFileBytes)} per file, ${p.limits.maxFiles} files and ${describeBytes(p.limits.maxTotalBytes)} in total. `
+  `Up to ${limitBytes(p.limits.maxFileBytes)} per file, ${p.limits.maxFiles} files and ${limitBytes(p.limits.maxTotalBytes)} in total. `
   + 'PDF, DOCX, XLSX, PPTX, TXT, CSV, PNG, JPEG or TIFF.';
 
 /** The draft editor: text, structured fields, evidence and the upload form. */
@@ -75,7 +77,7 @@ export function renderEditor(res: Response, d: PageData, o: RenderOptions = {}):
     title: `Edit draft: ${sub.title}`, sub: submissionModel(sub), proceeding: proceedingModel(proceeding, new Date()),
     text, version: /^\d{1,9}$/.test(postedVersion) ? postedVersion : String(sub.version),
     fields: sub.kind === 'response' ? responseFormFields(proceeding.response_schema, sub.fields, o.posted) : [],
-    documents: documentModels(d.docs), confidentialChoices: unpairedConfidential(d.docs),
+    documents: documentModels(d.docs), confidentialChoices: confidentialChoices(d.docs),
     upload: {
       action: `/submissions/${sub.id}/documents?_csrf=${encodeURIComponent(csrf)}`,
       api: `/api/v1/submissions/${sub.id}/documents`,
@@ -91,21 +93,28 @@ export function renderEditor(res: Response, d: PageData, o: RenderOptions = {}):
 export function renderView(res: Response, d: PageData, o: RenderOptions = {}): void {
   const { sub, proceeding } = d;
   const now = new Date();
-  const filedResponse = sub.kind === 'response' && (sub.status === 'submitted' || sub.status === 'in_review');
-  const anyOpen = d.requests.some((r) => requestStatus(r, now) === 'open');
-  const newChild = (param: string) => `/proceedings/${encodeURIComponent(sub.docket)}/submissions/new?${param}=${sub.id}`;
-  const shown = proceedingModel(proceeding, now);
+  // The links to a supplement or a reply follow the rules createDraft applies to them.
+  const open = d.requests.find((r) => requestStatus(r, now) === 'open');
+  const childLink = (kind: 'supplement' | 'reply_to_request', param: string) =>
+    (d.mayAct && takesSupplements(sub) && !startProblem({ kind }, proceeding, now, open)
+      ? `/proceedings/${encodeURIComponent(sub.docket)}/submissions/new?${param}=${sub.id}` : null);
   res.status(o.status ?? 200).render('submissions/view', {
     title: sub.tracking_number ? `${sub.tracking_number}: ${sub.title}` : sub.title,
-    sub: submissionModel(sub), proceeding: shown,
+    sub: submissionModel(sub), proceeding: proceedingModel(proceeding, now),
     fieldList: fieldSummary(proceeding.response_schema, sub.fields), documents: documentModels(d.docs),
     canWithdraw: d.mayAct && canMove(sub.status, 'withdraw'),
-    supplementUrl: d.mayAct && filedResponse && (shown.windowState === 'open' || anyOpen) ? newChild('supplementTo') : null,
+    supplementUrl: childLink('supplement', 'supplementTo'),
     requests: sub.kind === 'response' ? requestModels(d.requests, proceeding.time_zone, now) : [],
-    replyUrl: d.mayAct && filedResponse && anyOpen ? newChild('replyTo') : null,
+    replyUrl: childLink('reply_to_request', 'replyTo'),
     reason: o.posted ? formString(o.posted, 'reason') : '',
     notice: o.notice, error: o.error,
   });
+}
+
+/** The page of a submission: the editor for a draft the viewer may act on, the read-only view otherwise. */
+export function renderSubmission(res: Response, d: PageData, o: RenderOptions = {}): void {
+  if (isEditable(d)) renderEditor(res, d, o);
+  else renderView(res, d, o);
 }
 
 /**
@@ -126,10 +135,4 @@ export function renderReview(res: Response, d: PageData, user: { email_verified_
     signature: o.posted ? formString(o.posted, 'signature') : '', accepted: o.posted ? formString(o.posted, 'accept') === 'yes' : false,
     error: o.error,
   });
-}
-
-/** Rethrows what a page cannot show in place (server faults, sign-in, hidden objects). */
-export function refusalToShow(err: unknown): AppError {
-  if (!(err instanceof AppError) || err.status >= 500 || [401, 403, 404].includes(err.status)) throw err;
-  return err;
 }

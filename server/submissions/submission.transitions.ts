@@ -3,9 +3,10 @@ import { AppError } from '../http/errors';
 
 /**
  * The submission lifecycle (PRODUCT.md): every move a submission can make, in one table. Each
- * workflow function asserts its move here before touching the database.
+ * workflow function asserts its move here before touching the database. `startReview` and
+ * `decide` are the review workflow's (the next issue), declared with the rest of the lifecycle.
  */
-export const TRANSITIONS = {
+const TRANSITIONS = {
   submit: { from: ['draft'], to: 'submitted' },
   startReview: { from: ['submitted'], to: 'in_review' },
   decide: { from: ['in_review'], to: 'decided' },

@@ -8,21 +8,22 @@ import { parser } from '../http/validate';
 import { badRequest, notFound } from '../http/errors';
 import { ifMatchVersion } from '../http/if-match';
 import { uuidParam } from '../http/params';
-import { createDraftSchema, patchDraftSchema, submitSchema, withdrawSchema } from './submissions.schemas';
+import { IDEMPOTENCY_KEY, createDraftSchema, patchDraftSchema, submitSchema, withdrawSchema } from './submissions.schemas';
 import { createDraft, updateDraft, visibleSubmission, withdrawSubmission } from './drafts.service';
 import { submitSubmission } from './submit.service';
-import { findSubmission, listDocuments } from './submissions.repository';
-import { submissionJson } from './submission.view';
+import { listDocuments } from '../documents/documents.repository';
+import { findSubmission } from './submissions.repository';
+import { submissionJson } from './submission.json';
 import { listSubmissions } from './submissions.list';
+import { evidenceApi } from './evidence.api';
 
 const parseCreate = parser(createDraftSchema);
 const parsePatch = parser(patchDraftSchema);
 const parseSubmit = parser(submitSchema);
 const parseWithdraw = parser(withdrawSchema);
-const IDEMPOTENCY_KEY = /^[\w-]{8,100}$/;
 const TAG = 'submissions';
 
-/** Drafts, filing and withdrawal (vendors: own organization; staff: read). */
+/** Drafts, filing and withdrawal (vendors: own organization; staff: read); a draft's evidence is mounted from its own router. */
 export function submissionsApi(deps: Deps): Router {
   const router = Router();
   const { requireSignIn, askerFor } = createGuards(deps.db);
@@ -79,6 +80,7 @@ export function submissionsApi(deps: Deps): Router {
     res.json(await present(id));
   });
 
+  router.use(evidenceApi(deps));
   return router;
 }
 

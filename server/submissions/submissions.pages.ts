@@ -4,7 +4,7 @@ import type { Actor } from '../access/actor';
 import { authorize } from '../access/authorize';
 import { auditContext } from '../http/context';
 import { createGuards } from '../http/guards';
-import { notFound, unauthorized } from '../http/errors';
+import { notFound } from '../http/errors';
 import { singleQuery } from '../http/pagination';
 import { uuidParam } from '../http/params';
 import { parser } from '../http/validate';
@@ -12,10 +12,12 @@ import { findProceedingByDocket, type ProceedingRow } from '../proceedings/proce
 import { createDraft, updateDraft, visibleSubmission } from './drafts.service';
 import { listSubmissions } from './submissions.list';
 import { createDraftSchema, patchDraftSchema } from './submissions.schemas';
-import { draftTextFromForm, fieldsFromForm, formString, responseFormFields, versionFromForm } from './submission.form';
-import { KIND_LABELS, STATUS_LABELS, formatUtc } from './submission.display';
+import { NOT_IN_FORM, formString, refusalToShow, signedIn } from '../http/pages';
+import { formatUtc } from '../http/format';
+import { draftTextFromForm, fieldsFromForm, responseFormFields, versionFromForm } from './submission.form';
+import { KIND_LABELS, STATUS_LABELS } from './submission.display';
 import { proceedingModel } from './submission.page-model';
-import { isEditable, pageLoader, refusalToShow, renderEditor, renderView, type RenderOptions } from './submission.pages-render';
+import { pageLoader, renderSubmission, type RenderOptions } from './submission.pages-render';
 import { listAcceptingProceedings } from '../proceedings/proceedings.repository';
 import { filingPages } from './filing.pages';
 import { evidencePages } from './evidence.pages';
@@ -30,11 +32,6 @@ const NOTICES: Record<string, string> = {
   uploaded: 'Document uploaded.',
   removed: 'Document removed.',
   withdrawn: 'The submission was withdrawn. Nothing was deleted: the record keeps it with your reason.',
-};
-
-const signedIn = (req: Request): Actor => {
-  if (!req.actor) throw unauthorized();
-  return req.actor;
 };
 
 /**
@@ -117,7 +114,7 @@ export function submissionPages(deps: Deps): Router {
       const id = await createDraft(deps.db, auditContext(req), actor, proceeding.docket, input);
       res.redirect(303, `/submissions/${id}?created=1`);
     } catch (err) {
-      const error = refusalToShow(err);
+      const error = refusalToShow(err, NOT_IN_FORM);
       renderNew(res, proceeding, parent, { status: error.status, error, posted: req.body });
     }
   });
@@ -126,9 +123,7 @@ export function submissionPages(deps: Deps): Router {
     const q = singleQuery(req.query, Object.keys(NOTICES));
     const notice = Object.keys(NOTICES).find((k) => q[k] === '1');
     const d = await load(req, req.params['id']);
-    const o = { notice: notice ? NOTICES[notice] : undefined };
-    if (isEditable(d)) renderEditor(res, d, o);
-    else renderView(res, d, o);
+    renderSubmission(res, d, { notice: notice ? NOTICES[notice] : undefined });
   });
 
   router.post('/submissions/:id', async (req, res) => {
@@ -140,9 +135,8 @@ export function submissionPages(deps: Deps): Router {
       await updateDraft(deps.db, auditContext(req), signedIn(req), d.sub.id, patch, versionFromForm(req.body));
       res.redirect(303, `/submissions/${d.sub.id}?saved=1`);
     } catch (err) {
-      const error = refusalToShow(err);
-      if (isEditable(d)) renderEditor(res, d, { status: error.status, error, posted: req.body });
-      else renderView(res, d, { status: error.status, error });
+      const error = refusalToShow(err, NOT_IN_FORM);
+      renderSubmission(res, d, { status: error.status, error, posted: req.body });
     }
   });
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { DbOrTrx, SubmissionKind } from '../db/database';
+import type { DbOrTrx, SubmissionKind, SubmissionStatus } from '../db/database';
+import { cursorColumn, keysetPage, type KeysetCursor, type KeysetOrder } from '../db/keyset';
 
 export interface NewDraft {
   proceedingId: string;
@@ -42,15 +43,74 @@ export async function findSubmission(db: DbOrTrx, id: string, opts: { forUpdate?
 
 export type SubmissionRow = NonNullable<Awaited<ReturnType<typeof findSubmission>>>;
 
-export const listDocuments = (db: DbOrTrx, submissionId: string) =>
-  db.selectFrom('documents').selectAll().where('submission_id', '=', submissionId).orderBy('created_at').orderBy('id').execute();
+/** What a draft edit may change (JSON Schema checked); absent members stay as they are. */
+export interface DraftChanges { title?: string; summary?: string; argument?: string; fields?: Record<string, unknown> }
 
-export type DocumentRow = Awaited<ReturnType<typeof listDocuments>>[number];
+/** Writes a draft's edited text and fields and bumps its version. */
+export async function updateDraftRow(db: DbOrTrx, id: string, patch: DraftChanges): Promise<void> {
+  await db.updateTable('submissions').set({
+    ...(patch.title !== undefined ? { title: patch.title } : {}),
+    ...(patch.summary !== undefined ? { summary: patch.summary } : {}),
+    ...(patch.argument !== undefined ? { argument: patch.argument } : {}),
+    ...(patch.fields !== undefined ? { fields: JSON.stringify(patch.fields) } : {}),
+    updated_at: new Date(), version: sql`version + 1`,
+  }).where('id', '=', id).execute();
+}
 
-/** Documents of several submissions at once (list pages), in upload order. */
-export const listDocumentsFor = async (db: DbOrTrx, submissionIds: string[]) => (submissionIds.length
-  ? db.selectFrom('documents').selectAll().where('submission_id', 'in', submissionIds).orderBy('created_at').orderBy('id').execute()
-  : []);
+/** Everything filing records on the row (the trigger freezes it afterwards). */
+export interface Filing {
+  status: SubmissionStatus;
+  trackingNumber: string;
+  submittedAt: Date;
+  submittedBy: string;
+  late: boolean;
+  certification: object;
+  standing: object;
+  contentDigest: string;
+  receipt: object;
+  version: number;
+}
+
+/** Records the filing of a draft in one UPDATE. */
+export async function markFiled(db: DbOrTrx, id: string, f: Filing): Promise<void> {
+  await db.updateTable('submissions').set({
+    status: f.status, tracking_number: f.trackingNumber, submitted_at: f.submittedAt, submitted_by: f.submittedBy, late: f.late,
+    certification: JSON.stringify(f.certification), standing: JSON.stringify(f.standing), content_digest: f.contentDigest,
+    receipt: JSON.stringify(f.receipt), updated_at: f.submittedAt, version: f.version,
+  }).where('id', '=', id).execute();
+}
+
+/** Records a withdrawal and its reason; the row and its documents stay. */
+export async function markWithdrawn(db: DbOrTrx, id: string, status: SubmissionStatus, reason: string): Promise<void> {
+  await db.updateTable('submissions').set({ status, withdrawn_at: new Date(), withdrawal_reason: reason, updated_at: new Date(), version: sql`version + 1` })
+    .where('id', '=', id).execute();
+}
+
+/** The filters of a submissions list, already checked (no client text is interpolated). */
+export interface SubmissionFilter {
+  organizationId?: string | null;
+  /** Drafts are listed only when true (their own organization's members). */
+  withDrafts: boolean;
+  docket?: string;
+  status?: SubmissionStatus;
+  /** Matched, case-insensitively, anywhere in the title or the tracking number. */
+  text?: string;
+}
+
+/** One page of submissions with their dockets, in `order`, after `cursor` (one row more than `limit`). */
+export function listSubmissionRows(db: DbOrTrx, f: SubmissionFilter, order: KeysetOrder, cursor: KeysetCursor | undefined, limit: number) {
+  let q = db.selectFrom('submissions').innerJoin('proceedings', 'proceedings.id', 'submissions.proceeding_id')
+    .selectAll('submissions').select('proceedings.docket').select(cursorColumn(order));
+  if (f.organizationId) q = q.where('submissions.organization_id', '=', f.organizationId);
+  if (!f.withDrafts) q = q.where('submissions.status', '<>', 'draft');
+  if (f.docket) q = q.where('proceedings.docket', '=', f.docket);
+  if (f.status) q = q.where('submissions.status', '=', f.status);
+  if (f.text) {
+    const like = `%${f.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) => eb.or([eb('submissions.title', 'ilike', like), eb('submissions.tracking_number', 'ilike', like)]));
+  }
+  return keysetPage(q, order, cursor, limit).execute();
+}
 
 /**
  * The next tracking sequence for a proceeding. The counter row stays locked until commit, so

@@ -32,6 +32,9 @@ export const patchDraftSchema: JSONSchemaType<DraftPatch> = {
   },
 };
 
+/** An Idempotency-Key (the API's header, the review page's one-time form key): 8-100 letters, digits, "-" or "_". */
+export const IDEMPOTENCY_KEY = /^[\w-]{8,100}$/;
+
 export const submitSchema: JSONSchemaType<SubmitInput> = {
   type: 'object',
   additionalProperties: false,
@@ -54,30 +57,4 @@ export const withdrawSchema: JSONSchemaType<{ reason: string }> = {
   additionalProperties: false,
   required: ['reason'],
   properties: { reason: { type: 'string', minLength: 1, maxLength: 5000 } },
-};
-
-export const verifyReceiptSchema: JSONSchemaType<{ receipt: { payload: Record<string, unknown>; signature: { algorithm: string; keyId: string; value: string } } }> = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['receipt'],
-  properties: {
-    receipt: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['payload', 'signature'],
-      properties: {
-        payload: { type: 'object', required: [] },
-        signature: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['algorithm', 'keyId', 'value'],
-          properties: {
-            algorithm: { type: 'string', maxLength: 20 },
-            keyId: { type: 'string', maxLength: 64 },
-            value: { type: 'string', maxLength: 200 },
-          },
-        },
-      },
-    },
-  },
 };

@@ -11,9 +11,13 @@ import { contentDigest, receiptDocuments, signReceipt, type Receipt } from '../r
 import type { ReceiptKey } from '../receipts/signing';
 import { assertMove } from './submission.transitions';
 import { CERTIFICATION_STATEMENT, CERTIFICATION_VERSION } from './certification';
-import { findSubmission, formatTrackingNumber, listDocuments, nextTrackingValue, type SubmissionRow } from './submissions.repository';
+import { listDocuments } from '../documents/documents.repository';
+import { findOrganization } from '../accounts/organizations.repository';
+import { findUserById } from '../accounts/users.repository';
+import { findProceedingById } from '../proceedings/proceedings.repository';
+import { findSubmission, formatTrackingNumber, markFiled, nextTrackingValue, type SubmissionRow } from './submissions.repository';
 import { filingProblems } from './filing.check';
-import { markAnswered, openRequests } from '../review/information-requests.repository';
+import { markAnswered, openRequests } from './information-requests.repository';
 import { findIdempotentResult, saveIdempotentResult } from './idempotency.repository';
 import { toActOn } from './drafts.service';
 
@@ -53,11 +57,10 @@ export async function submitSubmission(db: Db, ctx: AuditContext, actor: Actor, 
 async function file(trx: Transaction<Database>, ctx: AuditContext, actor: Actor, env: SubmitEnv, sub: SubmissionRow, input: SubmitInput): Promise<SubmitResult> {
   const to = assertMove(sub.status, 'submit');
   const [proceeding, user, org, docs] = await Promise.all([
-    trx.selectFrom('proceedings').selectAll().where('id', '=', sub.proceeding_id).executeTakeFirstOrThrow(),
-    trx.selectFrom('users').select(['id', 'name', 'email', 'email_verified_at']).where('id', '=', actor.userId).executeTakeFirstOrThrow(),
-    trx.selectFrom('organizations').selectAll().where('id', '=', sub.organization_id).executeTakeFirstOrThrow(),
-    listDocuments(trx, sub.id),
+    findProceedingById(trx, sub.proceeding_id), findUserById(trx, actor.userId), findOrganization(trx, sub.organization_id), listDocuments(trx, sub.id),
   ]);
+  // Foreign keys (and the signed-in actor) guarantee all three: a gap is a server fault.
+  if (!proceeding || !user || !org) throw new Error('filing: the proceeding, the filer or the organization row is missing');
   const now = new Date();
   // Locked: two replies filed at once cannot both answer the same request.
   const open = sub.parent_id ? await openRequests(trx, sub.parent_id, now, { forUpdate: true }) : [];
@@ -84,11 +87,10 @@ async function file(trx: Transaction<Database>, ctx: AuditContext, actor: Actor,
     organization: { id: org.id, legalName: org.legal_name, country: org.country },
     documents: receiptDocuments(docs), contentDigest: digest, auditHead: head,
   });
-  await trx.updateTable('submissions').set({
-    status: to, tracking_number: trackingNumber, submitted_at: now, submitted_by: user.id, late,
-    certification: JSON.stringify(certification), standing: JSON.stringify(standing), content_digest: digest,
-    receipt: JSON.stringify(receipt), updated_at: now, version: sub.version + 1,
-  }).where('id', '=', sub.id).execute();
+  await markFiled(trx, sub.id, {
+    status: to, trackingNumber, submittedAt: now, submittedBy: user.id, late, certification, standing,
+    contentDigest: digest, receipt, version: sub.version + 1,
+  });
   if (sub.kind === 'reply_to_request') await answerRequests(trx, ctx, sub, open.map((r) => r.id), now);
   await enqueueMail(trx, receiptMail(user.email, receipt, env.publicUrl), env.mailDomain);
   return { trackingNumber, submittedAt: now.toISOString(), late, receipt };

@@ -128,18 +128,48 @@ describe('filing through the pages', () => {
     expect(again.text).toContain('already_submitted');
   });
 
-  it('when the certification is not accepted, then 422 on the review page and nothing is filed', async () => {
+  /** Posts a fresh draft's review form with `fields`; returns the answer and the draft's status afterwards. */
+  async function postReview(fields: Record<string, string>) {
     const s = await vendorSession(t);
     const p = await buildProceeding(t.deps);
     const id = await createViaPage(s, p.docket);
     const review = await s.agent.get(`/submissions/${id}/review`);
     const res = await s.agent.post(`/submissions/${id}/submit`).type('form')
-      .send({ _csrf: s.csrf, idempotencyKey: hiddenValue(review.text, 'idempotencyKey'), signature: 'Jane Q. Filer' });
+      .send({ _csrf: s.csrf, idempotencyKey: hiddenValue(review.text, 'idempotencyKey'), ...fields });
+    const row = await t.deps.db.selectFrom('submissions').select('status').where('id', '=', id).executeTakeFirstOrThrow();
+    return { res, status: row.status };
+  }
+
+  it('when the certification is not accepted, then 422 on the review page and nothing is filed', async () => {
+    const { res, status } = await postReview({ signature: 'Jane Q. Filer' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('certification_required');
     expect(res.text).toContain('value="Jane Q. Filer"');
-    const row = await t.deps.db.selectFrom('submissions').select('status').where('id', '=', id).executeTakeFirstOrThrow();
-    expect(row.status).toBe('draft');
+    expect(status).toBe('draft');
+  });
+
+  it('when a response is filed while the window is open, then its page offers a supplement but no reply, and once withdrawn neither', async () => {
+    const s = await vendorSession(t);
+    const p = await buildProceeding(t.deps);
+    const id = await createViaPage(s, p.docket);
+    expect((await fileViaPages(s, id)).status).toBe(303);
+    const filed = await s.agent.get(`/submissions/${id}`);
+    expect(filed.text).toContain(`href="/proceedings/${p.docket}/submissions/new?supplementTo=${id}"`);
+    expect(filed.text).not.toContain('replyTo=');
+
+    const withdrawn = await s.agent.post(`/submissions/${id}/withdraw`).type('form').send({ _csrf: s.csrf, reason: 'Filed in error.' });
+    expect(withdrawn.status).toBe(303);
+    const after = await s.agent.get(`/submissions/${id}`);
+    expect(after.text).not.toContain('supplementTo=');
+    expect(after.text).not.toContain('replyTo=');
+  });
+
+  it('when the typed name is longer than the API accepts, then 400 on the review page in its words and nothing is filed', async () => {
+    const { res, status } = await postReview({ accept: 'yes', signature: 'J'.repeat(201) });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('invalid_request');
+    expect(res.text).toContain('Type your full name in at most 200 characters.');
+    expect(status).toBe('draft');
   });
 
   it('when a filed submission is withdrawn with a reason, then the view shows the withdrawal and the reason', async () => {

@@ -1,31 +1,20 @@
 import type { Transaction } from 'kysely';
 import type { Database, Db } from '../db/database';
 import type { Actor } from '../access/actor';
-import { authorize, inAuthorizedTransaction, type Asker } from '../access/authorize';
+import { inAuthorizedTransaction } from '../access/authorize';
 import { deniedNow, recordAudit, type AuditContext } from '../audit/audit.service';
 import { conflict, notFound, unprocessable, type AppError } from '../http/errors';
-import { assertDraft } from '../submissions/submission.transitions';
-import { findSubmission, type DocumentRow } from '../submissions/submissions.repository';
-import { documentJson } from '../submissions/submission.view';
-import type { ContentStore } from './content-store';
-import { parseEvidenceFields, type EvidenceFields } from './documents.schemas';
+import { discardStored, type ContentStore } from '../documents/content-store';
+import { documentJson } from '../documents/document.json';
+import { parseEvidenceFields, type EvidenceFields } from '../documents/documents.schemas';
 import {
-  deleteDocumentRow, findDocumentIn, findDocumentWithOwner, findPublicVersion, insertDocument, nextExhibitLabel,
-} from './documents.repository';
-import { cleanLine, cleanText } from './filename';
-import { assertFits } from './upload-budget';
-import type { StoredUpload } from './upload-engine';
-import type { Received } from './upload-receive';
-
-/**
- * Undoes a stored upload that will not get its row: the temp twin goes, and the content file too
- * when this upload created it and no row refers to it. Failures here leave an orphan for the
- * sweep, never a row without its file, so they are not allowed to mask the original error.
- */
-export async function discardStored(db: Db, store: ContentStore, stored: StoredUpload): Promise<void> {
-  await store.dropTemp(stored.placement.keptTemp).catch(() => undefined);
-  if (stored.placement.created) await store.removeIfUnreferenced(db, stored.placement.key).catch(() => undefined);
-}
+  deleteDocumentRow, findDocumentIn, findPublicVersion, insertDocument, nextExhibitLabel, type DocumentRow,
+} from '../documents/documents.repository';
+import { cleanLine, cleanText } from '../documents/filename';
+import { assertFits } from '../documents/upload-budget';
+import type { Received } from '../documents/upload-receive';
+import { assertDraft } from './submission.transitions';
+import { findSubmission } from './submissions.repository';
 
 /** The submission a document is added to or removed from, locked, for a member of its organization. */
 const draftToChange = (submissionId: string) => ({
@@ -98,9 +87,4 @@ export async function deleteDocument(db: Db, store: ContentStore, ctx: AuditCont
   });
   // After commit, under the key's lock: if this fails (crash, database gone) the sweep removes the orphan later.
   await store.removeIfUnreferenced(db, doc.storage_key).catch(() => false);
-}
-
-/** The document if the asker may see its submission; otherwise the denial is audited and 404 thrown. */
-export async function visibleDocument(db: Db, asker: Asker, id: string) {
-  return authorize(asker, 'submission.see', { type: 'document', id }, await findDocumentWithOwner(db, id));
 }

@@ -3,10 +3,10 @@ import { DEFAULT_RESPONSE_SCHEMA } from './response-schema';
 import type { NoticeDocumentRow, ProceedingRow } from './proceedings.repository';
 
 /** Where a notice document's bytes are served (the documents feature owns that route). */
-export const noticeDocumentUrl = (docket: string, id: string): string =>
+const noticeDocumentUrl = (docket: string, id: string): string =>
   `/api/v1/proceedings/${encodeURIComponent(docket)}/notice-documents/${id}/content`;
 
-/** The public JSON of a notice document; the storage key never leaves the server. */
+/** The public JSON of a notice document (here and in the notices API); the storage key never leaves the server. */
 export const noticeDocumentJson = (docket: string, d: NoticeDocumentRow) => ({
   id: d.id, title: d.title, originalName: d.original_name, mediaType: d.media_type,
   size: Number(d.size), sha256: d.sha256, url: noticeDocumentUrl(docket, d.id),

@@ -1,5 +1,11 @@
 import type { DbOrTrx } from '../db/database';
 
+/*
+ * Information requests are part of a filed response's record: filing a reply or a late supplement
+ * reads the open ones, and a filed reply answers them. So the submissions feature owns their
+ * rows; the review feature (above) raises them through insertRequest.
+ */
+
 export type RequestStatus = 'open' | 'answered' | 'expired';
 
 const columns = ['id', 'submission_id', 'question', 'due_at', 'created_by', 'created_at', 'answered_by', 'answered_at'] as const;
@@ -39,10 +45,3 @@ export async function markAnswered(db: DbOrTrx, ids: string[], replyId: string, 
   await db.updateTable('information_requests').set({ answered_by: replyId, answered_at: at })
     .where('id', 'in', ids).where('answered_at', 'is', null).execute();
 }
-
-/** The public JSON shape (API.md: information requests). */
-export const requestJson = (r: RequestRow, now: Date) => ({
-  id: r.id, submissionId: r.submission_id, question: r.question, dueAt: r.due_at.toISOString(),
-  createdAt: r.created_at.toISOString(), status: requestStatus(r, now),
-  answeredBy: r.answered_by, answeredAt: r.answered_at?.toISOString() ?? null,
-});

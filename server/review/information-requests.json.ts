@@ -1,0 +1,8 @@
+import { requestStatus, type RequestRow } from '../submissions/information-requests.repository';
+
+/** The public JSON shape (API.md: information requests). */
+export const requestJson = (r: RequestRow, now: Date) => ({
+  id: r.id, submissionId: r.submission_id, question: r.question, dueAt: r.due_at.toISOString(),
+  createdAt: r.created_at.toISOString(), status: requestStatus(r, now),
+  answeredBy: r.answered_by, answeredAt: r.answered_at?.toISOString() ?? null,
+});
