@@ -6,6 +6,7 @@ import * as informationRequests from './2026-11-28T0600_information_requests';
 import * as outboxSensitive from './2026-11-28T0700_outbox_sensitive';
 import * as auditIpIndex from './2026-11-28T0800_audit_ip_index';
 import * as authAttempts from './2026-12-01T1000_auth_attempts';
+import * as review from './2026-12-01T1100_review';
 
 /**
  * Every migration, by its frozen name. Listed statically (not read from disk) so the same code runs
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0700_outbox_sensitive': outboxSensitive,
   '2026-11-28T0800_audit_ip_index': auditIpIndex,
   '2026-12-01T1000_auth_attempts': authAttempts,
+  '2026-12-01T1100_review': review,
 };

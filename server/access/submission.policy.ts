@@ -6,13 +6,14 @@ export interface SubmissionOwnership { organization_id: string; status: Submissi
 
 /**
  * Object-level rules for submissions and everything inside them (documents, receipts). Vendors see
- * their own organization's, drafts included; staff see what has been filed, never a draft: a draft
- * is the vendor's private work until it is filed (conflict-of-interest recusal narrows this further
- * when the review feature declares conflicts). A "no" is answered with 404, never 403.
+ * their own organization's, drafts included; staff see what has been filed, never a draft (a draft
+ * is the vendor's private work until it is filed), and nothing of an organization they declared a
+ * conflict with (recusal; supplements and replies share the organization, so they inherit it).
+ * A "no" is answered with 404, never 403.
  */
 export function canSeeSubmission(actor: Actor, submission: SubmissionOwnership): boolean {
   if (actor.role === 'vendor') return actor.organizationId === submission.organization_id;
-  return submission.status !== 'draft';
+  return submission.status !== 'draft' && !actor.recusedFrom.includes(submission.organization_id);
 }
 
 /**
@@ -20,6 +21,9 @@ export function canSeeSubmission(actor: Actor, submission: SubmissionOwnership):
  * their own organization only; lists scope vendors to it). Must agree with canSeeSubmission.
  */
 export const listsDrafts = (actor: Pick<Actor, 'role'>): boolean => actor.role === 'vendor';
+
+/** The same recusal for lists, counts and figures: organizations whose rows a list must leave out. */
+export const hiddenOrganizations = (actor: Pick<Actor, 'recusedFrom'>): readonly string[] => actor.recusedFrom;
 
 /** Only members of the submitting organization prepare, file, supplement or withdraw. */
 export function canActForOrganization(actor: Actor, submission: Pick<SubmissionOwnership, 'organization_id'>): boolean {

@@ -3,6 +3,7 @@ import type { Db } from '../db/database';
 import { AppError } from '../http/errors';
 import { clearCookie, cookieNames, readCookies } from '../http/cookies';
 import { findLiveSession, findLiveToken } from './credentials.repository';
+import { activeConflictOrganizations } from './conflicts.repository';
 
 const BEARER = /^Bearer ([\w-]{20,200})$/;
 
@@ -20,7 +21,10 @@ export function authenticate(db: Db, secure: boolean) {
       if (!row) {
         throw new AppError(401, 'invalid_token', 'The bearer token is invalid, expired or revoked. Get a new one from POST /api/v1/auth/tokens.');
       }
-      req.actor = { userId: row.user_id, role: row.role, organizationId: row.organization_id, email: row.email, name: row.name, via: 'token' };
+      req.actor = {
+        userId: row.user_id, role: row.role, organizationId: row.organization_id, email: row.email, name: row.name, via: 'token',
+        recusedFrom: row.role === 'vendor' ? [] : await activeConflictOrganizations(db, row.user_id),
+      };
       req.apiTokenId = row.token_id;
       return next();
     }
@@ -34,7 +38,10 @@ export function authenticate(db: Db, secure: boolean) {
       }
       req.portalSession = { rawId, stage: s.stage, csrfToken: s.csrf_token, userId: s.user_id };
       if (s.stage === 'full') {
-        req.actor = { userId: s.user_id, role: s.role, organizationId: s.organization_id, email: s.email, name: s.name, via: 'session' };
+        req.actor = {
+          userId: s.user_id, role: s.role, organizationId: s.organization_id, email: s.email, name: s.name, via: 'session',
+          recusedFrom: s.role === 'vendor' ? [] : await activeConflictOrganizations(db, s.user_id),
+        };
       }
     }
     res.locals['actor'] = req.actor;

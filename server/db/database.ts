@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { Priority, ReviewTables } from './review-tables';
 
 /** Row types of every table, as the database stores them (snake_case, see migrations/). */
 type Timestamp = Date;
@@ -175,6 +176,9 @@ export interface SubmissionTable {
   receipt: Json<Record<string, unknown> | null> | null;
   withdrawn_at: Date | null;
   withdrawal_reason: string | null;
+  /** Triage (review): set by a supervisor, never part of the filed content. */
+  priority: Generated<Priority>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
   version: Generated<number>;
@@ -222,7 +226,7 @@ export interface InformationRequestTable {
   answered_at: Date | null;
 }
 
-export interface Database {
+export interface Database extends ReviewTables {
   information_requests: InformationRequestTable;
   notice_documents: NoticeDocumentTable;
   submissions: SubmissionTable;

@@ -1,7 +1,7 @@
 import type { Db, SubmissionStatus } from '../db/database';
 import { isKeysetCursor, keysetRows, type KeysetOrder } from '../db/keyset';
 import { authorize, type Asker } from '../access/authorize';
-import { listsDrafts } from '../access/submission.policy';
+import { hiddenOrganizations, listsDrafts } from '../access/submission.policy';
 import { badRequest } from '../http/errors';
 import { decodeCursor, encodeCursor, parseLimit, singleQuery } from '../http/pagination';
 import { uuidParam } from '../http/params';
@@ -38,7 +38,7 @@ export async function listSubmissions(db: Db, asker: Asker, query: Record<string
   const organizationId = actor.role === 'vendor' ? actor.organizationId : orgFilter;
   const cursor = decodeCursor(q['cursor'], isKeysetCursor);
 
-  const filter = { organizationId, docket: q['docket']?.slice(0, 40), status, text: q['q']?.slice(0, 200), withDrafts: listsDrafts(actor) };
+  const filter = { organizationId, docket: q['docket']?.slice(0, 40), status, text: q['q']?.slice(0, 200), withDrafts: listsDrafts(actor), hiddenOrganizations: hiddenOrganizations(actor) };
   const { rows, next } = keysetRows(await listSubmissionRows(db, filter, sort, cursor, limit), limit);
   const docs = await listDocumentsFor(db, rows.map((s) => s.id));
   return {

@@ -91,6 +91,8 @@ export interface SubmissionFilter {
   organizationId?: string | null;
   /** Drafts are listed only when true (their own organization's members). */
   withDrafts: boolean;
+  /** Organizations left out entirely (the actor's recusals). */
+  hiddenOrganizations: readonly string[];
   docket?: string;
   status?: SubmissionStatus;
   /** Matched, case-insensitively, anywhere in the title or the tracking number. */
@@ -103,6 +105,7 @@ export function listSubmissionRows(db: DbOrTrx, f: SubmissionFilter, order: Keys
     .selectAll('submissions').select('proceedings.docket').select(cursorColumn(order));
   if (f.organizationId) q = q.where('submissions.organization_id', '=', f.organizationId);
   if (!f.withDrafts) q = q.where('submissions.status', '<>', 'draft');
+  if (f.hiddenOrganizations.length) q = q.where('submissions.organization_id', 'not in', [...f.hiddenOrganizations]);
   if (f.docket) q = q.where('proceedings.docket', '=', f.docket);
   if (f.status) q = q.where('submissions.status', '=', f.status);
   if (f.text) {

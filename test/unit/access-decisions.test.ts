@@ -6,7 +6,7 @@ import type { Role, SubmissionStatus } from '../../server/db/database';
 const ORG_A = '11111111-1111-4111-8111-111111111111';
 const ORG_B = '22222222-2222-4222-8222-222222222222';
 const STAFF: Role[] = ['reviewer', 'supervisor', 'legal', 'admin'];
-const actor = (role: Role, organizationId: string | null = null): Actor => ({ userId: 'u', role, organizationId, email: 'x@example.test', name: 'X', via: 'token' });
+const actor = (role: Role, organizationId: string | null = null): Actor => ({ userId: 'u', role, organizationId, email: 'x@example.test', name: 'X', via: 'token', recusedFrom: [] });
 const sub = (status: SubmissionStatus) => ({ organization_id: ORG_A, status });
 
 describe('submission decisions', () => {
@@ -30,6 +30,15 @@ describe('submission decisions', () => {
       expect(judge(actor(role), 'submission.act', sub('submitted'))).not.toBe(true);
       expect(judge(actor(role), 'submission.prepare', { docket: 'D' })).toMatchObject({ error: { status: 403, code: 'forbidden' } });
     }
+  });
+
+  it('when staff declared a conflict with the organization, then its filings are hidden like another vendor\'s, and other organizations stay visible', () => {
+    for (const role of STAFF) {
+      const recused = { ...actor(role), recusedFrom: [ORG_A] };
+      expect(judge(recused, 'submission.see', sub('submitted'))).toEqual({ reason: 'not visible to actor' });
+      expect(judge(recused, 'submission.see', { organization_id: ORG_B, status: 'submitted' })).toBe(true);
+    }
+    expect(judge({ ...actor('reviewer'), recusedFrom: [ORG_A] }, 'information_request.create', sub('submitted'))).not.toBe(true);
   });
 
   it('when staff ask a question about a response, then reviewing roles may on a filed one only', () => {
