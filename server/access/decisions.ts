@@ -28,6 +28,9 @@ export const DECISIONS = {
   /** Start a response or supplement in a proceeding: members of a vendor organization only. */
   'submission.prepare': rule<{ docket: string }>((actor) => (actor.role === 'vendor' && actor.organizationId !== null)
     || { reason: `role ${actor.role} does not prepare responses`, error: forbidden('Only members of a vendor organization prepare responses.') }),
+  /** Ask for a new e-mail confirmation link: vendors only (staff addresses are confirmed at creation). */
+  'account.resend_verification': rule<{ id: string }>((actor) => actor.role === 'vendor'
+    || { reason: `role ${actor.role} has no address to confirm`, error: forbidden('Staff addresses are confirmed when the account is created.') }),
   /** Read a submission, its documents, receipt and information requests. */
   'submission.see': rule<SubmissionOwnership>((actor, sub) => or404(canSeeSubmission(actor, sub), 'not visible to actor')),
   /** Edit, upload to, file, supplement or withdraw: the submitting organization's members. */

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { recordAudit, type AuditContext } from '../audit/audit.service';
 import { AppError, unprocessable } from '../http/errors';
@@ -6,7 +5,8 @@ import { isStaff } from '../access/actor';
 import { hashPassword, passwordProblem } from './password';
 import { newTotpSecret, totpStep } from './totp';
 import type { TotpVault } from './totp-vault';
-import { enrolTotp, findUserById, setPassword, type UserRow } from './users.repository';
+import { enrolTotp, findUserById, markEmailVerified, setPassword, setPendingTotpSecret, type UserRow } from './users.repository';
+import { usableTokenOwner, useToken } from './one-time-tokens.repository';
 import { sha256 } from './credentials.repository';
 import { POLICIES, claimAttempt, forgetAttempt, succeedAttempt, type Attempt } from './attempts';
 
@@ -16,7 +16,7 @@ export async function pendingTotpSecret(db: Db, vault: TotpVault, user: UserRow)
   const pending = user.totp_secret && vault.openOrNull(user.id, user.totp_secret);
   if (pending) return pending;
   const secret = newTotpSecret();
-  await db.updateTable('users').set({ totp_secret: vault.seal(user.id, secret) }).where('id', '=', user.id).where('totp_enrolled_at', 'is', null).execute();
+  await setPendingTotpSecret(db, user.id, vault.seal(user.id, secret));
   return secret;
 }
 
@@ -63,10 +63,8 @@ export async function openActivation(db: Db, ctx: AuditContext, token: string): 
 
 /** The user an unused, unexpired activation link belongs to (callers throttle first). */
 export async function findActivation(db: Db, token: string): Promise<UserRow> {
-  const row = await db.selectFrom('one_time_tokens').select('user_id')
-    .where('token_hash', '=', sha256(token)).where('purpose', '=', 'activate')
-    .where('used_at', 'is', null).where('expires_at', '>', new Date()).executeTakeFirst();
-  const user = row && (await findUserById(db, row.user_id));
+  const ownerId = await usableTokenOwner(db, token, 'activate');
+  const user = ownerId ? await findUserById(db, ownerId) : undefined;
   if (!user || user.disabled_at) {
     throw new AppError(404, 'activation_invalid', 'This activation link is invalid, expired or already used. Ask an administrator for a new one.');
   }
@@ -93,14 +91,12 @@ export async function activateAccount(db: Db, vault: TotpVault, ctx: AuditContex
   if (isStaff(user.role) && step === null) throw wrongCode(attempt);
   const hash = await hashPassword(input.password);
   await db.transaction().execute(async (trx) => {
-    const used = await trx.updateTable('one_time_tokens').set({ used_at: sql`now()` })
-      .where('token_hash', '=', sha256(token)).where('used_at', 'is', null).executeTakeFirst();
-    if (used.numUpdatedRows !== 1n) throw new AppError(409, 'activation_used', 'This activation link was just used. Sign in instead.');
+    if (!(await useToken(trx, token))) throw new AppError(409, 'activation_used', 'This activation link was just used. Sign in instead.');
     await setPassword(trx, user.id, hash);
     if (secret && step !== null) await enrolTotp(trx, user.id, vault.seal(user.id, secret), step);
     // An invited vendor got the link by e-mail: following it proves the address (staff are verified at creation).
     if (!isStaff(user.role)) {
-      await trx.updateTable('users').set({ email_verified_at: sql`coalesce(email_verified_at, now())` }).where('id', '=', user.id).execute();
+      await markEmailVerified(trx, user.id);
     }
     await recordAudit(trx, { ...ctx, actorId: user.id, actorRole: user.role }, { action: 'user.activated', subjectType: 'user', subjectId: user.id });
   });

@@ -4,6 +4,7 @@ import { AppError, unprocessable } from '../http/errors';
 import { POLICIES, claimAttempt } from './attempts';
 import { hashPassword, passwordProblem } from './password';
 import { insertUniqueUser } from './users.service';
+import { insertOrganization } from './organizations.repository';
 import { issueVerification, type Links } from './verification.service';
 import type { RegisterRequest } from './registration.schemas';
 
@@ -28,9 +29,9 @@ export async function registerOrganization(db: Db, ctx: AuditContext, input: Reg
   const passwordHash = await hashPassword(user.password);
   try {
     return await db.transaction().execute(async (trx) => {
-      const { id: organizationId } = await trx.insertInto('organizations').values({
-        legal_name: org.legalName, country: org.country, uei: org.uei ?? null, standing_basis: standing.basis, standing_statement: standing.statement,
-      }).returning('id').executeTakeFirstOrThrow();
+      const organizationId = await insertOrganization(trx, {
+        legalName: org.legalName, country: org.country, uei: org.uei ?? null, standingBasis: standing.basis, standingStatement: standing.statement,
+      });
       const userId = await insertUniqueUser(trx, {
         email: user.email, name: user.name, role: 'vendor', organizationId, passwordHash, emailVerified: false, totpSecret: null,
       });

@@ -67,3 +67,34 @@ export async function setPassword(db: DbOrTrx, userId: string, passwordHash: str
     .set({ password_hash: passwordHash, updated_at: new Date(), version: sql`version + 1` })
     .where('id', '=', userId).execute();
 }
+
+/** Marks the address confirmed (the first confirmation's time is kept). */
+export async function markEmailVerified(db: DbOrTrx, userId: string): Promise<void> {
+  await db.updateTable('users')
+    .set({ email_verified_at: sql`coalesce(email_verified_at, now())`, updated_at: new Date(), version: sql`version + 1` })
+    .where('id', '=', userId).execute();
+}
+
+/** The person's contact fields, row locked until the transaction ends (one resend at a time). */
+export const lockUserContact = (db: DbOrTrx, id: string) =>
+  db.selectFrom('users').select(['id', 'email', 'name', 'email_verified_at']).where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
+
+/** Keeps the sealed secret of an authenticator being set up (never over an enrolled one). */
+export async function setPendingTotpSecret(db: DbOrTrx, userId: string, sealedSecret: string): Promise<void> {
+  await db.updateTable('users').set({ totp_secret: sealedSecret }).where('id', '=', userId).where('totp_enrolled_at', 'is', null).execute();
+}
+
+/** Disables an active account; false when there was none to disable. */
+export async function markDisabled(db: DbOrTrx, userId: string): Promise<boolean> {
+  const res = await db.updateTable('users').set({ disabled_at: new Date(), updated_at: new Date() })
+    .where('id', '=', userId).where('disabled_at', 'is', null).executeTakeFirst();
+  return res.numUpdatedRows === 1n;
+}
+
+/** Ids of administrators who can sign in (activated, not disabled), their rows locked in id order. */
+export async function lockActiveAdministrators(db: DbOrTrx): Promise<string[]> {
+  const rows = await db.selectFrom('users').select('id')
+    .where('role', '=', 'admin').where('disabled_at', 'is', null).where('totp_enrolled_at', 'is not', null)
+    .orderBy('id').forUpdate().execute();
+  return rows.map((r) => r.id);
+}

@@ -8,7 +8,7 @@ import { isStaff } from '../access/actor';
 import { hashPassword, passwordProblem, unusablePasswordHash } from './password';
 import { newTotpSecret } from './totp';
 import type { TotpVault } from './totp-vault';
-import { insertUser, type NewUser } from './users.repository';
+import { insertUser, lockActiveAdministrators, markDisabled, type NewUser } from './users.repository';
 import { revokeAllCredentials } from './credentials.repository';
 import { issueOneTimeToken } from './one-time-tokens.repository';
 
@@ -91,9 +91,7 @@ export async function disableUser(db: Db, ctx: AuditContext, userId: string, rea
     await db.transaction().execute(async (trx) => {
       if (ctx.actorId === userId) throw conflict('cannot_disable_self', 'You cannot disable your own account. Ask another administrator to do it.');
       await assertNotLastAdministrator(trx, userId);
-      const res = await trx.updateTable('users').set({ disabled_at: new Date(), updated_at: new Date() })
-        .where('id', '=', userId).where('disabled_at', 'is', null).executeTakeFirst();
-      if (res.numUpdatedRows !== 1n) throw new AppError(404, 'not_found', 'No such active account.');
+      if (!(await markDisabled(trx, userId))) throw new AppError(404, 'not_found', 'No such active account.');
       await revokeAllCredentials(trx, userId);
       await recordAudit(trx, ctx, { action: 'user.disabled', subjectType: 'user', subjectId: userId, data: { reason } });
     });
@@ -110,10 +108,8 @@ export async function disableUser(db: Db, ctx: AuditContext, userId: string, rea
  * disabled). Locks every such row, so a concurrent disable waits and then counts what committed.
  */
 async function assertNotLastAdministrator(trx: Transaction<Database>, userId: string): Promise<void> {
-  const admins = await trx.selectFrom('users').select('id')
-    .where('role', '=', 'admin').where('disabled_at', 'is', null).where('totp_enrolled_at', 'is not', null)
-    .orderBy('id').forUpdate().execute();
-  if (admins.some((a) => a.id === userId) && admins.length <= 1) {
+  const admins = await lockActiveAdministrators(trx);
+  if (admins.includes(userId) && admins.length <= 1) {
     throw conflict('last_administrator', 'This is the last administrator who can sign in. Make another administrator first, then disable this account.');
   }
 }

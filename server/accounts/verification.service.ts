@@ -1,11 +1,13 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Database, Db } from '../db/database';
 import type { Actor } from '../access/actor';
-import { recordAudit, type AuditContext } from '../audit/audit.service';
-import { AppError, badRequest, conflict, forbidden } from '../http/errors';
+import { authorize } from '../access/authorize';
+import { deniedNow, recordAudit, type AuditContext } from '../audit/audit.service';
+import { AppError, badRequest, conflict } from '../http/errors';
 import { enqueueMail } from '../notifications/outbox';
 import { sha256 } from './credentials.repository';
-import { issueOneTimeToken } from './one-time-tokens.repository';
+import { countTokensSince, expireUnusedTokens, issueOneTimeToken, lockTokenWithOwner, useToken } from './one-time-tokens.repository';
+import { lockUserContact, markEmailVerified } from './users.repository';
 import { POLICIES, claimAttempt, succeedAttempt } from './attempts';
 
 const VERIFICATION_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -21,9 +23,7 @@ export interface Links { publicUrl: string; mailDomain: string }
  * mail in their inbox is good.
  */
 export async function issueVerification(trx: Transaction<Database>, user: { id: string; email: string; name: string }, links: Links): Promise<void> {
-  await trx.updateTable('one_time_tokens').set({ expires_at: sql`now()` })
-    .where('user_id', '=', user.id).where('purpose', '=', 'verify_email').where('used_at', 'is', null)
-    .where('expires_at', '>', sql<Date>`now()`).execute();
+  await expireUnusedTokens(trx, user.id, 'verify_email');
   const token = await issueOneTimeToken(trx, user.id, 'verify_email', VERIFICATION_LIFETIME_MS);
   const link = `${links.publicUrl}/verify-email?token=${token}`;
   await enqueueMail(trx, {
@@ -47,19 +47,14 @@ const invalidToken = (why: string) => badRequest('invalid_token', why);
 export async function verifyEmail(db: Db, ctx: AuditContext, token: string): Promise<void> {
   const attempt = await claimAttempt(db, ctx, POLICIES.verifyEmail, sha256(token).toString('hex'));
   await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('one_time_tokens').innerJoin('users', 'users.id', 'one_time_tokens.user_id')
-      .select(['one_time_tokens.user_id', 'one_time_tokens.expires_at', 'one_time_tokens.used_at', 'users.role', 'users.disabled_at'])
-      .where('one_time_tokens.token_hash', '=', sha256(token)).where('one_time_tokens.purpose', '=', 'verify_email')
-      .forUpdate('one_time_tokens').executeTakeFirst();
+    const row = await lockTokenWithOwner(trx, token, 'verify_email');
     if (!row || row.disabled_at) throw invalidToken('This verification link is not valid. Copy the whole link from the e-mail, or sign in and ask for a new one.');
     if (row.used_at) throw invalidToken('This verification link was already used. If your address is not yet confirmed, sign in and ask for a new link.');
     if (row.expires_at <= new Date()) {
       throw invalidToken('This verification link has expired (links work for 24 hours, and only the newest one works). Sign in and ask for a new link.');
     }
-    await trx.updateTable('one_time_tokens').set({ used_at: sql`now()` }).where('token_hash', '=', sha256(token)).execute();
-    await trx.updateTable('users')
-      .set({ email_verified_at: sql`coalesce(email_verified_at, now())`, updated_at: new Date(), version: sql`version + 1` })
-      .where('id', '=', row.user_id).execute();
+    await useToken(trx, token);
+    await markEmailVerified(trx, row.user_id);
     await recordAudit(trx, { ...ctx, actorId: row.user_id, actorRole: row.role }, { action: 'user.email_verified', subjectType: 'user', subjectId: row.user_id });
   });
   await succeedAttempt(db, attempt);
@@ -70,16 +65,13 @@ export async function verifyEmail(db: Db, ctx: AuditContext, token: string): Pro
  * fresh link (the older ones stop working). Limited per hour, counted from the links themselves.
  */
 export async function resendVerification(db: Db, ctx: AuditContext, actor: Actor, links: Links): Promise<void> {
-  if (actor.role !== 'vendor') throw forbidden('Staff addresses are confirmed when the account is created.');
+  await authorize({ actor, recordDenial: deniedNow(db, ctx) }, 'account.resend_verification', { type: 'user', id: actor.userId }, { id: actor.userId });
   await db.transaction().execute(async (trx) => {
     // Locks the person's row, so two resends at once are counted one after the other.
-    const user = await trx.selectFrom('users').select(['id', 'email', 'name', 'email_verified_at'])
-      .where('id', '=', actor.userId).forUpdate().executeTakeFirstOrThrow();
+    const user = await lockUserContact(trx, actor.userId);
     if (user.email_verified_at) throw conflict('email_already_verified', 'Your e-mail address is already confirmed; there is nothing to resend.');
-    const recent = await trx.selectFrom('one_time_tokens').select(sql<number>`count(*)::int`.as('n'))
-      .where('user_id', '=', user.id).where('purpose', '=', 'verify_email')
-      .where('created_at', '>', new Date(Date.now() - 60 * 60 * 1000)).executeTakeFirstOrThrow();
-    if (recent.n >= MAX_RESENDS_PER_HOUR) {
+    const recent = await countTokensSince(trx, user.id, 'verify_email', new Date(Date.now() - 60 * 60 * 1000));
+    if (recent >= MAX_RESENDS_PER_HOUR) {
       throw new AppError(429, 'too_many_requests', `You asked for ${MAX_RESENDS_PER_HOUR} links in the last hour. Check your spam folder, then try again in an hour.`,
         [{ retryAfterSeconds: 3600 }]);
     }

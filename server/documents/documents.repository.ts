@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbOrTrx } from '../db/database';
 
 /** A submission's documents in upload order. */
@@ -79,3 +80,18 @@ export const findNotice = (db: DbOrTrx, proceedingId: string, id: string) =>
   db.selectFrom('notice_documents').selectAll().where('proceeding_id', '=', proceedingId).where('id', '=', id).executeTakeFirst();
 
 export type NoticeRow = Awaited<ReturnType<typeof insertNotice>>;
+
+/** How many documents a submission has and their bytes in total. */
+export async function submissionUsage(db: DbOrTrx, submissionId: string): Promise<{ files: number; bytes: number }> {
+  const row = await db.selectFrom('documents').select([sql<string>`count(*)`.as('files'), sql<string>`coalesce(sum(size), 0)`.as('bytes')])
+    .where('submission_id', '=', submissionId).executeTakeFirstOrThrow();
+  return { files: Number(row.files), bytes: Number(row.bytes) };
+}
+
+/** Bytes of every document of an organization, across all its drafts and filings (the quota). */
+export async function organizationBytes(db: DbOrTrx, organizationId: string): Promise<number> {
+  const row = await db.selectFrom('documents').innerJoin('submissions', 'submissions.id', 'documents.submission_id')
+    .select(sql<string>`coalesce(sum(documents.size), 0)`.as('bytes')).where('submissions.organization_id', '=', organizationId)
+    .executeTakeFirstOrThrow();
+  return Number(row.bytes);
+}

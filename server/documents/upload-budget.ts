@@ -1,10 +1,12 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Database, DbOrTrx, ProceedingLimits } from '../db/database';
 import { lockName } from '../db/locks';
 import type { AppError } from '../http/errors';
 import { fileTooLarge, quotaExceeded, tooManyFiles, totalTooLarge } from './upload-errors';
 // Used when a proceeding's stored limits lack a value (the proceedings API normally fills them).
 import { DEFAULT_LIMITS } from '../proceedings/proceedings.schemas';
+import { findProceedingById } from '../proceedings/proceedings.repository';
+import { organizationBytes, submissionUsage } from './documents.repository';
 
 const GiB = 1024 * 1024 * 1024;
 
@@ -25,15 +27,10 @@ function limitsOf(raw: unknown): ProceedingLimits {
 }
 
 async function usage(db: DbOrTrx, sub: Owner): Promise<Usage> {
-  const [proceeding, mine, org] = await Promise.all([
-    db.selectFrom('proceedings').select('limits').where('id', '=', sub.proceeding_id).executeTakeFirstOrThrow(),
-    db.selectFrom('documents').select([sql<string>`count(*)`.as('files'), sql<string>`coalesce(sum(size), 0)`.as('bytes')])
-      .where('submission_id', '=', sub.id).executeTakeFirstOrThrow(),
-    db.selectFrom('documents').innerJoin('submissions', 'submissions.id', 'documents.submission_id')
-      .select(sql<string>`coalesce(sum(documents.size), 0)`.as('bytes')).where('submissions.organization_id', '=', sub.organization_id)
-      .executeTakeFirstOrThrow(),
+  const [proceeding, mine, orgBytes] = await Promise.all([
+    findProceedingById(db, sub.proceeding_id), submissionUsage(db, sub.id), organizationBytes(db, sub.organization_id),
   ]);
-  return { limits: limitsOf(proceeding.limits), files: Number(mine.files), bytes: Number(mine.bytes), orgBytes: Number(org.bytes) };
+  return { limits: limitsOf(proceeding?.limits), ...mine, orgBytes };
 }
 
 /**

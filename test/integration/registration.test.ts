@@ -198,9 +198,13 @@ describe('POST /api/v1/auth/verify-email/resend', () => {
     expect(await mailTo(body.user.email)).toHaveLength(5);
   });
 
-  it('when staff or nobody asks, then 403 or 401', async () => {
-    const legal = await tokenFor(t.app, await buildUser(t.deps, { role: 'legal' }));
+  it('when staff or nobody asks, then 403 (the refusal audited) or 401', async () => {
+    const legalUser = await buildUser(t.deps, { role: 'legal' });
+    const legal = await tokenFor(t.app, legalUser);
     expect((await request(t.app).post('/api/v1/auth/verify-email/resend').set('Authorization', `Bearer ${legal}`)).status).toBe(403);
+    const denied = await t.deps.db.selectFrom('audit_events').select(['subject_id', 'data']).where('action', '=', 'access.denied')
+      .where('actor_id', '=', legalUser.id).execute();
+    expect(denied).toEqual([{ subject_id: legalUser.id, data: expect.objectContaining({ decision: 'account.resend_verification' }) }]);
     expect((await request(t.app).post('/api/v1/auth/verify-email/resend')).status).toBe(401);
   });
 });
