@@ -16,7 +16,8 @@ export function startPortal(env: Record<string, string>): Promise<{ child: Child
   child.stdout.on('data', (c) => { out += String(c); });
   child.stderr.on('data', (c) => { out += String(c); });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`portal did not start:\n${out}`)), 25_000);
+    // Generous: on a loaded 2-core machine the transpile-on-require start alone can take tens of seconds.
+    const timer = setTimeout(() => reject(new Error(`portal did not start:\n${out}`)), 90_000);
     child.stdout.on('data', () => {
       if (out.includes('is running at')) { clearTimeout(timer); resolve({ child, output: () => out }); }
     });

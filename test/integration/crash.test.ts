@@ -133,5 +133,5 @@ describe('kill -9 while vendors upload and file', () => {
     expect(tempFiles(uploads)).toEqual([]);
     for (const key of contentKeys(uploads)) expect(await isReferenced(t.deps.db, key)).toBe(true);
     expect(await verifyAuditChain(t.deps.db)).toMatchObject({ ok: true });
-  }, 120_000);
+  }, 240_000);
 });
