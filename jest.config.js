@@ -6,6 +6,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   globalSetup: '<rootDir>/test/global-setup.mjs',
   globalTeardown: '<rootDir>/test/global-teardown.mjs',
-  testTimeout: 30000,
+  // Hooks that build users (scrypt) and start apps need room on a loaded 2-core machine.
+  testTimeout: 60000,
   maxWorkers: process.env.CI ? 2 : '50%',
 };
