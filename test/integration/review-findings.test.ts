@@ -190,4 +190,22 @@ describe('the findings page', () => {
       { number: 2, summary: 'No notice.', ruling: 'persuasive', reasoning: 'Notice was late.' },
     ]);
   });
+
+  it('when the response was withdrawn, then the page offers no form, and a save posted anyway shows not_reviewable in place; legal sees no form either', async () => {
+    const f = await fileResponse(t);
+    await as(request(t.app).post(`/api/v1/submissions/${f.id}/withdraw`), f.vendorToken).send({ reason: 'Settled.' }).expect(200);
+    const { agent, csrf } = await signInBrowser(t.app, await buildUser(t.deps, { role: 'supervisor' }));
+
+    const page = await agent.get(`/review/submissions/${f.id}/findings`);
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('name="number-0"');
+    const posted = await agent.post(`/review/submissions/${f.id}/findings`).type('form')
+      .send({ _csrf: csrf, rows: '1', 'number-0': '1', 'summary-0': 'A.', 'ruling-0': 'moot', 'reasoning-0': 'B.' });
+    expect(posted.status).toBe(422);
+    expect(posted.text).toContain('Error code: <code>not_reviewable</code>');
+    const legalPage = await (await signInBrowser(t.app, await buildUser(t.deps, { role: 'legal' }))).agent.get(`/review/submissions/${f.id}/findings`);
+    expect(legalPage.status).toBe(200);
+    expect(legalPage.text).not.toContain('name="number-0"');
+    expect(await versionsOf(f.id)).toEqual([]);
+  });
 });
