@@ -28,6 +28,12 @@ import { proceedingPages } from './proceedings/proceedings.pages';
 import { registrationPages } from './accounts/registration.pages';
 import { submissionPages } from './submissions/submissions.pages';
 import { receiptPages } from './receipts/receipts.pages';
+import { notesApi } from './review/notes.api';
+import { notesPages } from './review/notes.pages';
+import { findingsApi } from './review/findings.api';
+import { findingsPages } from './review/findings.pages';
+import { responseToArgumentsApi } from './review/response-to-arguments.api';
+import { responseToArgumentsPages } from './review/response-to-arguments.pages';
 
 /** Builds the Express app from its dependencies; main.ts listens, tests call it in-process. */
 export function createApp(deps: Deps): Express {
@@ -79,6 +85,7 @@ export function createApp(deps: Deps): Express {
   api.use(documentsApi(deps));
   api.use(receiptsApi(deps, visibleSubmission));
   api.use(informationRequestsApi(deps));
+  api.use(notesApi(deps), findingsApi(deps), responseToArgumentsApi(deps));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.config.publicUrl));
   });
@@ -90,6 +97,7 @@ export function createApp(deps: Deps): Express {
   app.use(proceedingPages(deps));
   app.use(submissionPages(deps));
   app.use(receiptPages(deps, visibleSubmission));
+  app.use(notesPages(deps), findingsPages(deps), responseToArgumentsPages(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

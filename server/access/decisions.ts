@@ -1,6 +1,6 @@
 import { AppError, forbidden } from '../http/errors';
 import type { Actor } from './actor';
-import { can } from './policies';
+import { can, type Permission } from './policies';
 import { canActForOrganization, canSeeSubmission, type SubmissionOwnership } from './submission.policy';
 import { canSeeOrganization, inviteDecision, membershipDecision } from './organization.policy';
 
@@ -51,7 +51,22 @@ export const DECISIONS = {
     if (decision !== 'unverified') return membershipRefusal(actor, decision);
     return { reason: 'inviter e-mail not verified', error: new AppError(403, 'email_not_verified', 'Confirm your own e-mail address (use the link we sent you) before inviting colleagues.') };
   }),
+  // --- notes, findings, response-to-arguments ---
+  /** Read a submission's internal notes: staff with note.read who may see it (never a vendor). */
+  'note.read': rule<SubmissionOwnership>((actor, sub) => staffMay(actor, 'note.read', sub)),
+  /** Add an internal note: a reviewing role on a submission it may see. */
+  'note.add': rule<SubmissionOwnership>((actor, sub) => staffMay(actor, 'note.write', sub)),
+  /** Read a submission's findings and their history. */
+  'findings.read': rule<SubmissionOwnership>((actor, sub) => staffMay(actor, 'findings.read', sub)),
+  /** Save a new version of a submission's findings. */
+  'findings.save': rule<SubmissionOwnership>((actor, sub) => staffMay(actor, 'findings.write', sub)),
 };
+
+/** A staff permission on a submission the actor may see (recusal and drafts hide it): else 404. */
+function staffMay(actor: Actor, permission: Permission, sub: SubmissionOwnership): true | Refusal {
+  return or404(actor.role !== 'vendor' && can(actor, permission) && canSeeSubmission(actor, sub),
+    `role ${actor.role} may not ${permission.replace('.', ' ')} this submission`);
+}
 
 export type Decision = keyof typeof DECISIONS;
 /** The row a decision reads. */

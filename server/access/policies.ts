@@ -17,6 +17,11 @@ const PERMISSIONS = {
   // This one, submission.review and export.create are declared for the next issues (review, legal export).
   'disposition.approve': ['supervisor'],
   'export.create': ['legal'],
+  // --- notes, findings, response-to-arguments ---
+  'note.read': ['reviewer', 'supervisor', 'legal'],
+  'note.write': ['reviewer', 'supervisor'],
+  'findings.read': ['reviewer', 'supervisor', 'legal'],
+  'findings.write': ['reviewer', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,0 +1,88 @@
+import type { Page } from 'playwright-core';
+import type { TestApp } from '../helpers/app';
+import { buildUser, type TestUser } from '../helpers/factories';
+import { fileResponse } from '../helpers/filings';
+import { useAppInBrowser, expectNoAxeViolations, signIn, watchForPageProblems, type TestBrowser } from '../helpers/browser';
+
+/** The notes, findings and response-to-arguments pages in Chromium: zero axe WCAG 2.1 AA violations in every state. */
+let t: TestApp;
+let browser: TestBrowser;
+useAppInBrowser((app, b) => { t = app; browser = b; });
+
+async function asReviewer(): Promise<{ page: Page; problems: string[]; user: TestUser }> {
+  const page = await browser.freshPage();
+  const watch = watchForPageProblems(page);
+  const user = await buildUser(t.deps, { role: 'reviewer' });
+  await signIn(page, t.url, user);
+  return { page, user, ...watch };
+}
+
+/** Submits the form and waits for the page the server answers with (a redirect or the form again). */
+async function submitForm(page: Page, action: string): Promise<void> {
+  await Promise.all([page.waitForEvent('framenavigated'), page.click(`form[action="${action}"] button[type="submit"]`)]);
+  await page.waitForLoadState('load');
+}
+
+describe('the notes page', () => {
+  it('when a reviewer opens it, adds a note and then tries a blank one, then each state has no violations', async () => {
+    const f = await fileResponse(t);
+    const { page, problems, user } = await asReviewer();
+    const action = `/review/submissions/${f.id}/notes`;
+
+    await page.goto(`${t.url}${action}`);
+    expect(await page.locator('h1').innerText()).toBe('Internal notes');
+    await expectNoAxeViolations(page);
+
+    await page.fill('#body', 'Ask for the 2016 renewals.');
+    await submitForm(page, action);
+    await page.waitForSelector('.vrp-notes li');
+    expect(await page.locator('.vrp-notes').innerText()).toContain(user.name);
+    expect(await page.locator('#page-status').innerText()).toContain('Note added.');
+    await expectNoAxeViolations(page);
+
+    await page.fill('#body', '   ');
+    await submitForm(page, action);
+    await page.waitForSelector('.vrp-error-summary');
+    expect(await page.locator('.vrp-error-summary').innerText()).toContain('blank_note');
+    await expectNoAxeViolations(page);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('the findings page', () => {
+  it('when a reviewer opens the suggested form, hits an error and then saves, then each state has no violations', async () => {
+    const f = await fileResponse(t);
+    const { page, problems } = await asReviewer();
+    const action = `/review/submissions/${f.id}/findings`;
+
+    await page.goto(`${t.url}${action}`);
+    expect(await page.locator('#summary-0').inputValue()).toBe('The directive rests on no evidence about our products.');
+    await expectNoAxeViolations(page);
+
+    await page.selectOption('#ruling-0', 'not_persuasive');
+    await page.fill('#reasoning-0', 'The record shows otherwise.');
+    await submitForm(page, action);
+    await page.waitForSelector('.vrp-error-summary');
+    await expectNoAxeViolations(page);
+
+    await page.selectOption('#ruling-1', 'persuasive');
+    await page.fill('#reasoning-1', 'Notice came late.');
+    await submitForm(page, action);
+    await page.waitForSelector('.vrp-findings');
+    expect(await page.locator('#page-status').innerText()).toContain('Findings saved as version 1.');
+    await expectNoAxeViolations(page);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('the response-to-arguments page', () => {
+  it('when a reviewer opens a proceeding\'s document, then it lists the response and has no violations', async () => {
+    const f = await fileResponse(t);
+    const { page, problems } = await asReviewer();
+
+    await page.goto(`${t.url}/proceedings/${f.docket}/response-to-arguments`);
+    expect(await page.locator('main').innerText()).toContain(f.trackingNumber);
+    await expectNoAxeViolations(page);
+    expect(problems).toEqual([]);
+  });
+});
