@@ -17,6 +17,10 @@ const PERMISSIONS = {
   // This one, submission.review and export.create are declared for the next issues (review, legal export).
   'disposition.approve': ['supervisor'],
   'export.create': ['legal'],
+  // --- conflicts ---
+  // Every staff role may be conflicted, so every staff role declares (and names the organization).
+  'conflict.declare': ['reviewer', 'supervisor', 'legal', 'admin'],
+  'organization.search': ['reviewer', 'supervisor', 'legal', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
