@@ -6,6 +6,7 @@ import { fileResponse, staffWithToken, type Filed } from '../helpers/filings';
 import { signInBrowser } from '../helpers/session';
 import { tempUploadsDir } from '../fixtures/upload-client';
 import { OBJECT_ROUTES, type Caller, type RouteCase, type Target } from '../fixtures/object-routes';
+import { declareConflictSchema } from '../../server/accounts/conflicts.schemas';
 
 /**
  * Conflicts of interest (issue 9, docs/review-conflicts.md): staff declare, list and end their own;
@@ -117,6 +118,14 @@ describe('declaring', () => {
     for (const res of await Promise.all(calls)) expect([res.status, res.body.error.code]).toEqual([403, 'forbidden']);
     expect((await eventsSince(seq, x.vendor.id)).map((d) => d.subject_id).sort()).toEqual(['DELETE /api/v1/conflicts/:id', 'GET /api/v1/conflicts', 'POST /api/v1/conflicts']);
     expect(await conflictRows(x.vendor.id)).toEqual([]);
+  });
+
+  it('when the OpenAPI document is read, then the declaration is described by the schema that validates it, with every conflict route', async () => {
+    const doc = (await request(t.app).get('/api/v1/openapi.json')).body;
+    expect(doc.paths['/conflicts'].post.requestBody.content['application/json'].schema).toEqual(JSON.parse(JSON.stringify(declareConflictSchema)));
+    expect(doc.paths['/conflicts'].get['x-roles']).toEqual(['reviewer', 'supervisor', 'legal', 'admin']);
+    expect(Object.keys(doc.paths['/conflicts/{id}'])).toEqual(['delete']);
+    expect(doc.paths['/organizations'].get.summary).toContain('Names only');
   });
 });
 
