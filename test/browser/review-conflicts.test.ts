@@ -34,7 +34,10 @@ describe('declaring and ending a conflict with the keyboard alone', () => {
     const { problems } = watchForPageProblems(page);
     await signIn(page, t.url, reviewer);
 
-    await page.goto(`${t.url}/account/conflicts`);
+    // From the account page, by its link.
+    await page.goto(`${t.url}/account`);
+    await tabTo(page, 'a[href="/account/conflicts"]', 60);
+    await enterAndWait(page);
     expect(await page.locator('h1').innerText()).toBe('Your conflicts of interest');
     expect(await page.locator('main').innerText()).toContain('You have not declared any conflicts.');
     await expectNoAxeViolations(page);
