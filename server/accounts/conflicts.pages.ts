@@ -16,7 +16,7 @@ const FIRST_CHOICES = 100;
 /** A person's conflicts shown on the page (newest first); the API pages through the rest. */
 const SHOWN_CONFLICTS = 200;
 
-export const KIND_LABELS: Record<string, string> = {
+const KIND_LABELS: Record<string, string> = {
   competitor: 'Competitor', financial_interest: 'Financial interest', prior_employment: 'Prior employment', other: 'Other',
 };
 const KIND_OPTIONS = CONFLICT_KINDS.map((code) => ({ code, name: KIND_LABELS[code] }));
