@@ -19,6 +19,8 @@ import { submissionsApi } from './submissions/submissions.api';
 import { visibleSubmission } from './submissions/drafts.service';
 import { receiptsApi } from './receipts/receipts.api';
 import { informationRequestsApi } from './review/information-requests.api';
+import { conflictsApi } from './accounts/conflicts.api';
+import { conflictsPages } from './accounts/conflicts.pages';
 import { documentsApi } from './documents/documents.api';
 import { proceedingsApi } from './proceedings/proceedings.api';
 import { registrationApi } from './accounts/registration.api';
@@ -86,6 +88,7 @@ export function createApp(deps: Deps): Express {
   api.use(receiptsApi(deps, visibleSubmission));
   api.use(informationRequestsApi(deps));
   api.use(notesApi(deps), findingsApi(deps), responseToArgumentsApi(deps));
+  api.use(conflictsApi(deps));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.config.publicUrl));
   });
@@ -98,6 +101,7 @@ export function createApp(deps: Deps): Express {
   app.use(submissionPages(deps));
   app.use(receiptPages(deps, visibleSubmission));
   app.use(notesPages(deps), findingsPages(deps), responseToArgumentsPages(deps));
+  app.use(conflictsPages(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

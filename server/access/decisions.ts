@@ -1,5 +1,5 @@
 import { AppError, forbidden } from '../http/errors';
-import type { Actor } from './actor';
+import { isStaff, type Actor } from './actor';
 import { can, type Permission } from './policies';
 import { canActForOrganization, canSeeSubmission, type SubmissionOwnership } from './submission.policy';
 import { canSeeOrganization, inviteDecision, membershipDecision } from './organization.policy';
@@ -12,12 +12,18 @@ export interface Refusal { reason: string; error?: AppError }
 
 type Rule<Row> = (actor: Actor, row: Row) => true | Refusal;
 const rule = <Row>(r: Rule<Row>): Rule<Row> => r;
+/** The audit reason of every refusal caused by a declared conflict of interest. */
+export const RECUSED = 'recused: declared conflict';
 const or404 = (allowed: boolean, reason: string): true | Refusal => allowed || { reason };
 
 const STAFF_DO_NOT_INVITE = 'Members of an organization invite their colleagues; staff do not.';
 const membershipRefusal = (actor: Actor, decision: 'hide' | 'forbid'): Refusal => (decision === 'hide'
   ? { reason: 'not a member of the organization' }
   : { reason: `role ${actor.role} does not invite vendor members`, error: forbidden(STAFF_DO_NOT_INVITE) });
+
+/** Staff recused from the organization are told apart in the record: their 404 is a recusal. */
+const seeRefusal = (actor: Actor, sub: SubmissionOwnership): string =>
+  (isStaff(actor.role) && actor.recusedFrom.includes(sub.organization_id) ? RECUSED : 'not visible to actor');
 
 /**
  * Every object-level decision by name: the row it is about -> yes, or how to say no. Role-level
@@ -32,7 +38,7 @@ export const DECISIONS = {
   'account.resend_verification': rule<{ id: string }>((actor) => actor.role === 'vendor'
     || { reason: `role ${actor.role} has no address to confirm`, error: forbidden('Staff addresses are confirmed when the account is created.') }),
   /** Read a submission, its documents, receipt and information requests. */
-  'submission.see': rule<SubmissionOwnership>((actor, sub) => or404(canSeeSubmission(actor, sub), 'not visible to actor')),
+  'submission.see': rule<SubmissionOwnership>((actor, sub) => or404(canSeeSubmission(actor, sub), seeRefusal(actor, sub))),
   /** Edit, upload to, file, supplement or withdraw: the submitting organization's members. */
   'submission.act': rule<Pick<SubmissionOwnership, 'organization_id'>>((actor, sub) => or404(canActForOrganization(actor, sub),
     actor.role === 'vendor' ? 'not a member of the submitting organization' : `role ${actor.role} does not act for vendor organizations`)),
@@ -60,6 +66,9 @@ export const DECISIONS = {
   'findings.read': rule<SubmissionOwnership>((actor, sub) => staffMay(actor, 'findings.read', sub)),
   /** Save a new version of a submission's findings. */
   'findings.save': rule<SubmissionOwnership>((actor, sub) => staffMay(actor, 'findings.write', sub)),
+  // --- conflicts ---
+  /** End a declared conflict: only the person who declared it (anyone else: 404, as if none existed). */
+  'conflict.end': rule<{ user_id: string }>((actor, c) => or404(actor.userId === c.user_id, 'not the declarer of the conflict')),
 };
 
 /** A staff permission on a submission the actor may see (recusal and drafts hide it): else 404. */

@@ -22,6 +22,10 @@ const PERMISSIONS = {
   'note.write': ['reviewer', 'supervisor'],
   'findings.read': ['reviewer', 'supervisor', 'legal'],
   'findings.write': ['reviewer', 'supervisor'],
+  // --- conflicts ---
+  // Every staff role may be conflicted, so every staff role declares (and names the organization).
+  'conflict.declare': ['reviewer', 'supervisor', 'legal', 'admin'],
+  'organization.search': ['reviewer', 'supervisor', 'legal', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

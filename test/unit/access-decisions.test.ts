@@ -32,10 +32,12 @@ describe('submission decisions', () => {
     }
   });
 
-  it('when staff declared a conflict with the organization, then its filings are hidden like another vendor\'s, and other organizations stay visible', () => {
+  it('when staff declared a conflict with the organization, then its filings are hidden (404, no error of its own) with a recusal as the reason, and other organizations stay visible', () => {
     for (const role of STAFF) {
       const recused = { ...actor(role), recusedFrom: [ORG_A] };
-      expect(judge(recused, 'submission.see', sub('submitted'))).toEqual({ reason: 'not visible to actor' });
+      expect(judge(recused, 'submission.see', sub('submitted'))).toEqual({ reason: 'recused: declared conflict' });
+      expect(judge(recused, 'submission.see', sub('draft'))).toEqual({ reason: 'recused: declared conflict' });
+      expect(judge(actor(role), 'submission.see', sub('draft'))).toEqual({ reason: 'not visible to actor' });
       expect(judge(recused, 'submission.see', { organization_id: ORG_B, status: 'submitted' })).toBe(true);
     }
     expect(judge({ ...actor('reviewer'), recusedFrom: [ORG_A] }, 'information_request.create', sub('submitted'))).not.toBe(true);
@@ -45,6 +47,17 @@ describe('submission decisions', () => {
     expect(judge(actor('reviewer'), 'information_request.create', sub('submitted'))).toBe(true);
     expect(judge(actor('supervisor'), 'information_request.create', sub('draft'))).not.toBe(true);
     expect(judge(actor('legal'), 'information_request.create', sub('submitted'))).not.toBe(true);
+  });
+});
+
+describe('conflict decisions', () => {
+  it('when someone ends a conflict, then only its declarer may; anyone else is refused as not found', () => {
+    expect(judge({ ...actor('reviewer'), userId: 'me' }, 'conflict.end', { user_id: 'me' })).toBe(true);
+    expect(judge({ ...actor('admin'), userId: 'boss' }, 'conflict.end', { user_id: 'me' })).toEqual({ reason: 'not the declarer of the conflict' });
+  });
+
+  it('when a vendor\'s organization id were somehow in recusedFrom, then its own member still sees its filings (recusal is for staff)', () => {
+    expect(judge({ ...actor('vendor', ORG_A), recusedFrom: [ORG_A] }, 'submission.see', sub('submitted'))).toBe(true);
   });
 });
 
