@@ -26,6 +26,14 @@ const seeRefusal = (actor: Actor, sub: SubmissionOwnership): string =>
   (isStaff(actor.role) && actor.recusedFrom.includes(sub.organization_id) ? RECUSED : 'not visible to actor');
 
 /**
+ * A decision about a submission the actor must first be able to see: a hidden one (recusal, a
+ * draft, another organization's) is refused for that reason, so every recusal is recorded as one;
+ * only then is `allowed` asked, refused with `reason`. Both answer 404.
+ */
+const onVisible = (actor: Actor, sub: SubmissionOwnership, allowed: boolean, reason: string): true | Refusal =>
+  (canSeeSubmission(actor, sub) ? or404(allowed, reason) : { reason: seeRefusal(actor, sub) });
+
+/**
  * Every object-level decision by name: the row it is about -> yes, or how to say no. Role-level
  * permissions (policies.ts) are asked here too when a decision needs both, so a use case asks one
  * question. Callers go through authorize.ts, which writes every "no" to the audit trail.
@@ -43,8 +51,8 @@ export const DECISIONS = {
   'submission.act': rule<Pick<SubmissionOwnership, 'organization_id'>>((actor, sub) => or404(canActForOrganization(actor, sub),
     actor.role === 'vendor' ? 'not a member of the submitting organization' : `role ${actor.role} does not act for vendor organizations`)),
   /** Ask the organization behind a response a question: a reviewing role, on a submission it may see. */
-  'information_request.create': rule<SubmissionOwnership>((actor, sub) => or404(
-    can(actor, 'information_request.create') && canSeeSubmission(actor, sub), `role ${actor.role} may not ask about this submission`)),
+  'information_request.create': rule<SubmissionOwnership>((actor, sub) => onVisible(actor, sub,
+    can(actor, 'information_request.create'), `role ${actor.role} may not ask about this submission`)),
   'organization.see': rule<{ id: string }>((actor, org) => or404(canSeeOrganization(actor, org.id), 'not visible to actor')),
   /** List and manage the members of one's own organization (`id` null: the actor has none). */
   'organization.members': rule<{ id: string | null }>((actor, org) => {
@@ -73,7 +81,7 @@ export const DECISIONS = {
 
 /** A staff permission on a submission the actor may see (recusal and drafts hide it): else 404. */
 function staffMay(actor: Actor, permission: Permission, sub: SubmissionOwnership): true | Refusal {
-  return or404(actor.role !== 'vendor' && can(actor, permission) && canSeeSubmission(actor, sub),
+  return onVisible(actor, sub, actor.role !== 'vendor' && can(actor, permission),
     `role ${actor.role} may not ${permission.replace('.', ' ')} this submission`);
 }
 
