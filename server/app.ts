@@ -19,6 +19,9 @@ import { submissionsApi } from './submissions/submissions.api';
 import { visibleSubmission } from './submissions/drafts.service';
 import { receiptsApi } from './receipts/receipts.api';
 import { informationRequestsApi } from './review/information-requests.api';
+import { dispositionsApi } from './review/dispositions.api';
+import { dispositionPages } from './review/dispositions.pages';
+import { informationRequestPages } from './review/information-requests.pages';
 import { documentsApi } from './documents/documents.api';
 import { proceedingsApi } from './proceedings/proceedings.api';
 import { registrationApi } from './accounts/registration.api';
@@ -79,6 +82,7 @@ export function createApp(deps: Deps): Express {
   api.use(documentsApi(deps));
   api.use(receiptsApi(deps, visibleSubmission));
   api.use(informationRequestsApi(deps));
+  api.use(dispositionsApi(deps));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.config.publicUrl));
   });
@@ -90,6 +94,8 @@ export function createApp(deps: Deps): Express {
   app.use(proceedingPages(deps));
   app.use(submissionPages(deps));
   app.use(receiptPages(deps, visibleSubmission));
+  app.use(dispositionPages(deps));
+  app.use(informationRequestPages(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -20,6 +20,15 @@ const membershipRefusal = (actor: Actor, decision: 'hide' | 'forbid'): Refusal =
   : { reason: `role ${actor.role} does not invite vendor members`, error: forbidden(STAFF_DO_NOT_INVITE) });
 
 /**
+ * Disposition work: hidden (404) from vendors and from staff recused from the organization; other
+ * staff without the review permission are told no (403).
+ */
+function reviewing(actor: Actor, sub: SubmissionOwnership): true | Refusal {
+  if (actor.role === 'vendor' || !canSeeSubmission(actor, sub)) return { reason: 'not visible to actor' };
+  return can(actor, 'submission.review') || { reason: `role ${actor.role} does not review`, error: forbidden('Only reviewers and supervisors work on dispositions.') };
+}
+
+/**
  * Every object-level decision by name: the row it is about -> yes, or how to say no. Role-level
  * permissions (policies.ts) are asked here too when a decision needs both, so a use case asks one
  * question. Callers go through authorize.ts, which writes every "no" to the audit trail.
@@ -47,6 +56,25 @@ export const DECISIONS = {
     if (decision === 'allow') return true;
     if (decision !== 'unverified') return membershipRefusal(actor, decision);
     return { reason: 'inviter e-mail not verified', error: new AppError(403, 'email_not_verified', 'Confirm your own e-mail address (use the link we sent you) before inviting colleagues.') };
+  }),
+  // --- dispositions ---
+  /** Read, draft, edit or supersede a disposition: a reviewing role on a submission it may see (vendors: 404). */
+  'disposition.draft': rule<SubmissionOwnership>((actor, sub) => reviewing(actor, sub)),
+  /** Approve: a supervisor who neither drafted nor edited it (the two-person rule). */
+  'disposition.approve': rule<SubmissionOwnership & { drafted_by: string; editors: readonly string[] }>((actor, d) => {
+    const seen = reviewing(actor, d);
+    if (seen !== true) return seen;
+    if (!can(actor, 'disposition.approve')) return { reason: `role ${actor.role} does not approve dispositions`, error: forbidden('Only a supervisor approves a disposition.') };
+    if (d.drafted_by === actor.userId || d.editors.includes(actor.userId)) {
+      return { reason: 'two-person rule: approver drafted or edited it', error: new AppError(403, 'two_person_rule', 'You drafted or edited this disposition: another supervisor must approve it.') };
+    }
+    return true;
+  }),
+  /** Issue an approved disposition (release it to the vendor): a supervisor. */
+  'disposition.issue': rule<SubmissionOwnership>((actor, sub) => {
+    const seen = reviewing(actor, sub);
+    if (seen !== true) return seen;
+    return can(actor, 'disposition.approve') || { reason: `role ${actor.role} does not issue dispositions`, error: forbidden('Only a supervisor issues a disposition.') };
   }),
 };
 
