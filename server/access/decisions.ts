@@ -74,7 +74,7 @@ export const DECISIONS = {
   'disposition.issue': rule<SubmissionOwnership>((actor, sub) => {
     const seen = reviewing(actor, sub);
     if (seen !== true) return seen;
-    return can(actor, 'disposition.approve') || { reason: `role ${actor.role} does not issue dispositions`, error: forbidden('Only a supervisor issues a disposition.') };
+    return can(actor, 'disposition.issue') || { reason: `role ${actor.role} does not issue dispositions`, error: forbidden('Only a supervisor issues a disposition.') };
   }),
 };
 

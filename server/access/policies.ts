@@ -17,6 +17,8 @@ const PERMISSIONS = {
   // This one, submission.review and export.create are declared for the next issues (review, legal export).
   'disposition.approve': ['supervisor'],
   'export.create': ['legal'],
+  // Dispositions: issuing releases one to the vendor (after another supervisor's approval).
+  'disposition.issue': ['supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
