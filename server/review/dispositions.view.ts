@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { Actor } from '../access/actor';
 import { allows } from '../access/authorize';
+import { judge, type Refusal } from '../access/decisions';
 import type { Db } from '../db/database';
 import type { AppError } from '../http/errors';
 import { formatUtc } from '../http/format';
@@ -18,6 +19,9 @@ export const renderHtml = (res: Response, view: string, locals: object): Promise
 });
 
 export interface DispositionPageOptions { status?: number; error?: AppError; posted?: unknown; form?: 'words' | 'supersede'; notice?: string }
+
+/** Why the decision says no, to explain it on the page (the decision itself is the rule). */
+const refusalCode = (verdict: true | Refusal): string | undefined => (verdict === true ? undefined : verdict.error?.code);
 
 const STATUS_WORDS = { draft: 'Draft', approved: 'Approved, not issued', issued: 'Issued', superseded: 'Superseded' } as const;
 
@@ -55,7 +59,7 @@ export async function renderDispositionPage(res: Response, db: Db, actor: Actor,
     outcomes: OUTCOMES.map((value) => ({ value, label: OUTCOME_LABELS[value] })),
     preview,
     canApprove: pending?.status === 'draft' && allows(actor, 'disposition.approve', c),
-    twoPersonBlocked: pending?.status === 'draft' && actor.role === 'supervisor' && (pending.drafted_by === actor.userId || pending.editors.includes(actor.userId)),
+    twoPersonBlocked: pending?.status === 'draft' && refusalCode(judge(actor, 'disposition.approve', c)) === 'two_person_rule',
     canIssue: pending?.status === 'approved' && allows(actor, 'disposition.issue', c),
     offerSupersede: canDraft && !pending && Boolean(c.issued) && sub.status === 'decided',
     supersede: o.form === 'supersede' ? { outcome: formString(o.posted, 'outcome'), rationale: formString(o.posted, 'rationale'), reason: formString(o.posted, 'reason') } : { outcome: '', rationale: '', reason: '' },

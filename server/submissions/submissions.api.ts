@@ -48,7 +48,7 @@ export function submissionsApi(deps: Deps): Router {
     res.json(await listSubmissions(deps.db, askerFor(req), req.query));
   });
 
-  describe({ method: 'get', path: '/submissions/:id', tag: TAG, summary: 'One submission with its documents.', roles: ['any'] });
+  describe({ method: 'get', path: '/submissions/:id', tag: TAG, summary: 'One submission with its documents and, once issued, its disposition (never a draft or approval data).', roles: ['any'] });
   router.get('/submissions/:id', requireSignIn, async (req, res) => {
     const sub = await visibleSubmission(deps.db, askerFor(req), uuidParam(req.params['id']));
     const [docs, disposition] = await Promise.all([listDocuments(deps.db, sub.id), findIssuedDisposition(deps.db, sub.id)]);
