@@ -89,6 +89,34 @@ describe('disposition release', () => {
   });
 });
 
+describe('the staff disposition page', () => {
+  it('when the page form was made from a stale version, then 409 version_conflict in the page with the typed words kept, and nothing changes', async () => {
+    const f = await fileResponse(t);
+    await startReview(t, f.id);
+    await putDisposition(t, reviewer.token, f.id);
+    await putDisposition(t, supA, f.id, { ...WORDS, outcome: 'sustained' }, 1);
+    const res = await staff.agent.post(`/review/submissions/${f.id}/disposition`).type('form')
+      .send({ _csrf: staff.csrf, version: '1', outcome: 'withdrawn', rationale: 'My stale wording.' });
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('<code>version_conflict</code>');
+    expect(res.text).toContain('My stale wording.');
+    expect(res.text).toContain('name="version" value="1"');
+    const [d] = await t.deps.db.selectFrom('dispositions').select(['outcome', 'version']).where('submission_id', '=', f.id).execute();
+    expect(d).toEqual({ outcome: 'sustained', version: 2 });
+  });
+
+  it('when the vendor opens the staff disposition page of its own submission, then 404 and the refusal is audited', async () => {
+    const f = await fileResponse(t);
+    await putDisposition(t, reviewer.token, f.id);
+    const vendor = await signInBrowser(t.app, f.vendor);
+    const res = await vendor.agent.get(`/review/submissions/${f.id}/disposition`);
+    expect(res.status).toBe(404);
+    expect(res.text).not.toContain(WORDS.rationale);
+    const denied = await t.deps.db.selectFrom('audit_events').select('data').where('actor_id', '=', f.vendor.id).where('action', '=', 'access.denied').execute();
+    expect(denied).toEqual([expect.objectContaining({ data: expect.objectContaining({ decision: 'disposition.draft' }) })]);
+  });
+});
+
 describe('information request release', () => {
   it('when staff compose and preview, then nothing is written; Send with the hidden fields sends exactly the previewed request and e-mail', async () => {
     const f = await fileResponse(t);
