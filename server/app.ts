@@ -21,6 +21,9 @@ import { receiptsApi } from './receipts/receipts.api';
 import { informationRequestsApi } from './review/information-requests.api';
 import { conflictsApi } from './accounts/conflicts.api';
 import { conflictsPages } from './accounts/conflicts.pages';
+import { dispositionsApi } from './review/dispositions.api';
+import { dispositionPages } from './review/dispositions.pages';
+import { informationRequestPages } from './review/information-requests.pages';
 import { documentsApi } from './documents/documents.api';
 import { proceedingsApi } from './proceedings/proceedings.api';
 import { registrationApi } from './accounts/registration.api';
@@ -89,6 +92,7 @@ export function createApp(deps: Deps): Express {
   api.use(informationRequestsApi(deps));
   api.use(notesApi(deps), findingsApi(deps), responseToArgumentsApi(deps));
   api.use(conflictsApi(deps));
+  api.use(dispositionsApi(deps));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.config.publicUrl));
   });
@@ -102,6 +106,8 @@ export function createApp(deps: Deps): Express {
   app.use(receiptPages(deps, visibleSubmission));
   app.use(notesPages(deps), findingsPages(deps), responseToArgumentsPages(deps));
   app.use(conflictsPages(deps));
+  app.use(dispositionPages(deps));
+  app.use(informationRequestPages(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -34,6 +34,15 @@ const onVisible = (actor: Actor, sub: SubmissionOwnership, allowed: boolean, rea
   (canSeeSubmission(actor, sub) ? or404(allowed, reason) : { reason: seeRefusal(actor, sub) });
 
 /**
+ * Disposition work: hidden (404) from vendors and from staff recused from the organization; other
+ * staff without the review permission are told no (403).
+ */
+function reviewing(actor: Actor, sub: SubmissionOwnership): true | Refusal {
+  if (actor.role === 'vendor' || !canSeeSubmission(actor, sub)) return { reason: seeRefusal(actor, sub) };
+  return can(actor, 'submission.review') || { reason: `role ${actor.role} does not review`, error: forbidden('Only reviewers and supervisors work on dispositions.') };
+}
+
+/**
  * Every object-level decision by name: the row it is about -> yes, or how to say no. Role-level
  * permissions (policies.ts) are asked here too when a decision needs both, so a use case asks one
  * question. Callers go through authorize.ts, which writes every "no" to the audit trail.
@@ -77,6 +86,25 @@ export const DECISIONS = {
   // --- conflicts ---
   /** End a declared conflict: only the person who declared it (anyone else: 404, as if none existed). */
   'conflict.end': rule<{ user_id: string }>((actor, c) => or404(actor.userId === c.user_id, 'not the declarer of the conflict')),
+  // --- dispositions ---
+  /** Read, draft, edit or supersede a disposition: a reviewing role on a submission it may see (vendors: 404). */
+  'disposition.draft': rule<SubmissionOwnership>((actor, sub) => reviewing(actor, sub)),
+  /** Approve: a supervisor who neither drafted nor edited it (the two-person rule). */
+  'disposition.approve': rule<SubmissionOwnership & { drafted_by: string; editors: readonly string[] }>((actor, d) => {
+    const seen = reviewing(actor, d);
+    if (seen !== true) return seen;
+    if (!can(actor, 'disposition.approve')) return { reason: `role ${actor.role} does not approve dispositions`, error: forbidden('Only a supervisor approves a disposition.') };
+    if (d.drafted_by === actor.userId || d.editors.includes(actor.userId)) {
+      return { reason: 'two-person rule: approver drafted or edited it', error: new AppError(403, 'two_person_rule', 'You drafted or edited this disposition: another supervisor must approve it.') };
+    }
+    return true;
+  }),
+  /** Issue an approved disposition (release it to the vendor): a supervisor. */
+  'disposition.issue': rule<SubmissionOwnership>((actor, sub) => {
+    const seen = reviewing(actor, sub);
+    if (seen !== true) return seen;
+    return can(actor, 'disposition.issue') || { reason: `role ${actor.role} does not issue dispositions`, error: forbidden('Only a supervisor issues a disposition.') };
+  }),
 };
 
 /** A staff permission on a submission the actor may see (recusal and drafts hide it): else 404. */

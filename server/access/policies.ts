@@ -26,6 +26,8 @@ const PERMISSIONS = {
   // Every staff role may be conflicted, so every staff role declares (and names the organization).
   'conflict.declare': ['reviewer', 'supervisor', 'legal', 'admin'],
   'organization.search': ['reviewer', 'supervisor', 'legal', 'admin'],
+  // Dispositions: issuing releases one to the vendor (after another supervisor's approval).
+  'disposition.issue': ['supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

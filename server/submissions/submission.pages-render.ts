@@ -18,6 +18,8 @@ import { formString } from '../http/pages';
 import { confidentialChoices, documentModels, fieldSummary, proceedingModel, submissionModel } from './submission.page-model';
 import { listRequests, requestStatus, type RequestRow } from './information-requests.repository';
 import { requestModels } from './information-requests.page-model';
+import { findIssuedDisposition, type IssuedDisposition } from './dispositions.repository';
+import { issuedDispositionModel } from './disposition.page-model';
 
 /**
  * Loading and rendering the three faces of one submission (draft editor, read-only view, review
@@ -30,6 +32,8 @@ export interface PageData {
   sub: SubmissionRow; docs: DocumentRow[]; proceeding: ProceedingRow; mayAct: boolean;
   /** Information requests on the response: this one's, or for a supplement or reply its parent's. */
   requests: RequestRow[];
+  /** The issued disposition (never a draft or an approval), when there is one. */
+  disposition: IssuedDisposition | undefined;
 }
 
 /** How a page is rendered: the status, and after a refused form its error and what was sent. */
@@ -49,11 +53,12 @@ export function pageLoader(deps: Deps) {
   return async (req: Request, rawId: unknown): Promise<PageData> => {
     const asker = askerFor(req);
     const sub = await visibleSubmission(deps.db, asker, uuidParam(rawId, 'submission'));
-    const [docs, proceeding, requests] = await Promise.all([
+    const [docs, proceeding, requests, disposition] = await Promise.all([
       listDocuments(deps.db, sub.id), findProceedingByDocket(deps.db, sub.docket), listRequests(deps.db, sub.parent_id ?? sub.id),
+      findIssuedDisposition(deps.db, sub.id),
     ]);
     if (!proceeding) throw notFound('proceeding');
-    return { sub, docs, proceeding, requests, mayAct: allows(asker.actor, 'submission.act', sub) };
+    return { sub, docs, proceeding, requests, disposition, mayAct: allows(asker.actor, 'submission.act', sub) };
   };
 }
 
@@ -106,6 +111,7 @@ export function renderView(res: Response, d: PageData, o: RenderOptions = {}): v
     supplementUrl: childLink('supplement', 'supplementTo'),
     requests: sub.kind === 'response' ? requestModels(d.requests, proceeding.time_zone, now) : [],
     replyUrl: childLink('reply_to_request', 'replyTo'),
+    disposition: d.disposition ? issuedDispositionModel(d.disposition, proceeding.time_zone) : null,
     reason: o.posted ? formString(o.posted, 'reason') : '',
     notice: o.notice, error: o.error,
   });

@@ -7,6 +7,8 @@ import { describe } from '../http/openapi';
 import { parser } from '../http/validate';
 import { badRequest, notFound } from '../http/errors';
 import { ifMatchVersion } from '../http/if-match';
+import { findIssuedDisposition } from './dispositions.repository';
+import { issuedDispositionJson } from './disposition.page-model';
 import { uuidParam } from '../http/params';
 import { IDEMPOTENCY_KEY, createDraftSchema, patchDraftSchema, submitSchema, withdrawSchema } from './submissions.schemas';
 import { createDraft, updateDraft, visibleSubmission, withdrawSubmission } from './drafts.service';
@@ -46,10 +48,12 @@ export function submissionsApi(deps: Deps): Router {
     res.json(await listSubmissions(deps.db, askerFor(req), req.query));
   });
 
-  describe({ method: 'get', path: '/submissions/:id', tag: TAG, summary: 'One submission with its documents.', roles: ['any'] });
+  describe({ method: 'get', path: '/submissions/:id', tag: TAG, summary: 'One submission with its documents and, once issued, its disposition (never a draft or approval data).', roles: ['any'] });
   router.get('/submissions/:id', requireSignIn, async (req, res) => {
     const sub = await visibleSubmission(deps.db, askerFor(req), uuidParam(req.params['id']));
-    res.set('ETag', `"${sub.version}"`).json(submissionJson(sub, await listDocuments(deps.db, sub.id)));
+    const [docs, disposition] = await Promise.all([listDocuments(deps.db, sub.id), findIssuedDisposition(deps.db, sub.id)]);
+    // Only an issued disposition is ever shown here: drafts and approvals stay with staff.
+    res.set('ETag', `"${sub.version}"`).json({ ...submissionJson(sub, docs), disposition: disposition ? issuedDispositionJson(disposition) : null });
   });
 
   describe({ method: 'patch', path: '/submissions/:id', tag: TAG, summary: 'Edit a draft (If-Match: <version> -> 409 when stale).', roles: ['vendor'], requestBody: patchDraftSchema });
