@@ -28,6 +28,9 @@ import { proceedingPages } from './proceedings/proceedings.pages';
 import { registrationPages } from './accounts/registration.pages';
 import { submissionPages } from './submissions/submissions.pages';
 import { receiptPages } from './receipts/receipts.pages';
+import { reviewPagePages } from './review/review-page.pages';
+import { dashboardApi } from './review/dashboard.api';
+import { dashboardPages } from './review/dashboard.pages';
 
 /** Builds the Express app from its dependencies; main.ts listens, tests call it in-process. */
 export function createApp(deps: Deps): Express {
@@ -79,6 +82,7 @@ export function createApp(deps: Deps): Express {
   api.use(documentsApi(deps));
   api.use(receiptsApi(deps, visibleSubmission));
   api.use(informationRequestsApi(deps));
+  api.use(dashboardApi(deps));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.config.publicUrl));
   });
@@ -90,6 +94,8 @@ export function createApp(deps: Deps): Express {
   app.use(proceedingPages(deps));
   app.use(submissionPages(deps));
   app.use(receiptPages(deps, visibleSubmission));
+  app.use(reviewPagePages(deps));
+  app.use(dashboardPages(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

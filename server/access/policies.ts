@@ -17,6 +17,10 @@ const PERMISSIONS = {
   // This one, submission.review and export.create are declared for the next issues (review, legal export).
   'disposition.approve': ['supervisor'],
   'export.create': ['legal'],
+  // --- review page and dashboard (area 6) ---
+  // Reading a case (staff review page, document preview, dashboard): the roles that review or read
+  // everything. Administrators run proceedings and accounts; they take no part in cases (PRODUCT.md).
+  'review.read': ['reviewer', 'supervisor', 'legal'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
