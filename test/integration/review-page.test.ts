@@ -131,7 +131,7 @@ describe('what the page shows', () => {
 
   it('when supervisor, reviewer and legal open the page, then each is offered only the action pages of its role', async () => {
     const f = await fileResponse(t);
-    const [sup, rev, leg] = await Promise.all([supervisor, reviewer, legal].map((s) => as(`/review/submissions/${f.id}`, s.token)));
+    const [sup, rev, leg] = await Promise.all([supervisor, reviewer, legal].map((s) => as(`/review/submissions/${f.id}`, s.token))) as [request.Response, request.Response, request.Response];
     expect(sup.text).toContain(`href="/review/submissions/${f.id}/assign"`);
     expect(sup.text).toContain(`href="/review/submissions/${f.id}/disposition"`);
     expect(rev.text).not.toContain(`/review/submissions/${f.id}/assign`);
