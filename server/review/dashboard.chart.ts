@@ -44,7 +44,7 @@ export function filingsChart(days: readonly { date: string; count: number }[]) {
   return {
     width: WIDTH, height: HEIGHT, baseline: MARGIN.top + plotH, left: MARGIN.left, right: WIDTH - MARGIN.right,
     labelY: HEIGHT - MARGIN.bottom + 16, bars, ticks,
-    summary: `${plural(total)} in the last ${days.length} day${days.length === 1 ? "" : "s"}${busiest ? `; the busiest day was ${busiest.date} with ${plural(busiest.count)}` : ''}.`,
+    summary: `${plural(total)} in the last ${days.length} day${days.length === 1 ? '' : 's'}${busiest ? `; the busiest day was ${busiest.date} with ${plural(busiest.count)}` : ''}.`,
     from: days[0]?.date ?? '', to: days[days.length - 1]?.date ?? '',
   };
 }
