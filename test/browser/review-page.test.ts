@@ -36,7 +36,7 @@ async function reviewedResponse(reviewer: TestUser, supervisor: TestUser) {
     arguments: JSON.stringify([{ number: 1, summary: 'No product named', ruling: 'not_persuasive', reasoning: 'The notice names the brand.' }]) }).execute();
   await db.insertInto('assignments').values({ submission_id: id, reviewer_id: reviewer.id, assigned_by: supervisor.id, due_at: new Date(Date.now() - DAY) }).execute();
   await db.insertInto('dispositions').values({ submission_id: id, outcome: 'not_sustained', rationale: 'Draft rationale.', drafted_by: reviewer.id }).execute();
-  return { id, pdf, png };
+  return { id, pdf, png, vendor };
 }
 
 async function open(): Promise<{ page: Page; problems: string[] }> {
@@ -58,7 +58,8 @@ describe('staff review page and dashboard in a browser', () => {
     await expectNoAxeViolations(page);
     await page.locator(`details[data-document="${pdf}"] > summary`).click();
     await page.locator(`details[data-document="${png}"] > summary`).click();
-    await page.locator('img[alt="Preview of Exhibit B"]').waitFor({ state: 'visible' });
+    // Lazy and inside a disclosure: wait until the browser has decoded the sandboxed response.
+    await page.waitForFunction('(() => { const i = document.querySelector(\'img[alt="Preview of Exhibit B"]\'); return Boolean(i && i.complete && i.naturalWidth > 0); })()');
     expect(await page.locator('img[alt="Preview of Exhibit B"]').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
     await expectNoAxeViolations(page);
     expect(problems).toEqual([]);
@@ -85,6 +86,22 @@ describe('staff review page and dashboard in a browser', () => {
     expect(await page.locator('iframe[title="Preview of Exhibit A"]').getAttribute('sandbox')).toBe('');
     await tabTo(page, `a[href="/api/v1/documents/${png}/content"]`, 40);
     expect(await isFocused(page, `a[href="/api/v1/documents/${png}/content"]`)).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('when the vendor opens its filed response, then "Response details" shows its structured fields without violations', async () => {
+    const [reviewer, supervisor] = await Promise.all([buildUser(t.deps, { role: 'reviewer' }), buildUser(t.deps, { role: 'supervisor' })]);
+    const { id, vendor } = await reviewedResponse(reviewer, supervisor);
+    const { page, problems } = await open();
+    await signIn(page, t.url, vendor);
+
+    await page.goto(`${t.url}/submissions/${id}`);
+
+    const main = await page.locator('#main-content').innerText();
+    expect(main).toContain('Response details');
+    expect(main).toContain('Keyboard Shield');
+    expect(main).not.toContain('Check Exhibit A against the report.');
+    await expectNoAxeViolations(page);
     expect(problems).toEqual([]);
   });
 });
