@@ -99,8 +99,12 @@ describe('what the page shows', () => {
     const f = await fileResponse(t);
     const auth = { Authorization: `Bearer ${f.vendorToken}` };
     const children: string[] = [];
-    for (const title of ['First supplement', 'Second supplement']) {
-      const d = await request(t.app).post(`/api/v1/proceedings/${f.docket}/submissions`).set(auth).send({ kind: 'supplement', parentId: f.id, title, argument: 'More.' });
+    for (const kind of ['supplement', 'reply_to_request']) {
+      if (kind === 'reply_to_request') {
+        expect((await request(t.app).post(`/api/v1/submissions/${f.id}/information-requests`).set('Authorization', `Bearer ${reviewer.token}`)
+          .send({ question: 'Which agencies use it?', dueAt: new Date(Date.now() + 7 * DAY).toISOString() })).status).toBe(201);
+      }
+      const d = await request(t.app).post(`/api/v1/proceedings/${f.docket}/submissions`).set(auth).send({ kind, parentId: f.id, title: `A ${kind}`, argument: 'More.' });
       expect(d.status).toBe(201);
       expect((await request(t.app).post(`/api/v1/submissions/${d.body.id}/submit`).set(auth).send({ certification: { accepted: true, signature: 'J' } })).status).toBe(200);
       children.push(d.body.id);
