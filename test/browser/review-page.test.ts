@@ -58,8 +58,8 @@ describe('staff review page and dashboard in a browser', () => {
     await expectNoAxeViolations(page);
     await page.locator(`details[data-document="${pdf}"] > summary`).click();
     await page.locator(`details[data-document="${png}"] > summary`).click();
-    // Lazy and inside a disclosure: wait until the browser has decoded the sandboxed response.
-    await page.waitForFunction('(() => { const i = document.querySelector(\'img[alt="Preview of Exhibit B"]\'); return Boolean(i && i.complete && i.naturalWidth > 0); })()');
+    // Lazy and inside a disclosure: wait until the browser has fetched and decoded the sandboxed response.
+    await page.locator('img[alt="Preview of Exhibit B"]').evaluate((img) => (img as unknown as { decode(): Promise<void> }).decode());
     expect(await page.locator('img[alt="Preview of Exhibit B"]').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
     await expectNoAxeViolations(page);
     expect(problems).toEqual([]);
