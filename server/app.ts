@@ -39,6 +39,9 @@ import { findingsApi } from './review/findings.api';
 import { findingsPages } from './review/findings.pages';
 import { responseToArgumentsApi } from './review/response-to-arguments.api';
 import { responseToArgumentsPages } from './review/response-to-arguments.pages';
+import { reviewPagePages } from './review/review-page.pages';
+import { dashboardApi } from './review/dashboard.api';
+import { dashboardPages } from './review/dashboard.pages';
 
 /** Builds the Express app from its dependencies; main.ts listens, tests call it in-process. */
 export function createApp(deps: Deps): Express {
@@ -93,6 +96,7 @@ export function createApp(deps: Deps): Express {
   api.use(notesApi(deps), findingsApi(deps), responseToArgumentsApi(deps));
   api.use(conflictsApi(deps));
   api.use(dispositionsApi(deps));
+  api.use(dashboardApi(deps));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.config.publicUrl));
   });
@@ -108,6 +112,8 @@ export function createApp(deps: Deps): Express {
   app.use(conflictsPages(deps));
   app.use(dispositionPages(deps));
   app.use(informationRequestPages(deps));
+  app.use(reviewPagePages(deps));
+  app.use(dashboardPages(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -28,6 +28,10 @@ const PERMISSIONS = {
   'organization.search': ['reviewer', 'supervisor', 'legal', 'admin'],
   // Dispositions: issuing releases one to the vendor (after another supervisor's approval).
   'disposition.issue': ['supervisor'],
+  // --- review page and dashboard (area 6) ---
+  // Reading a case (staff review page, document preview, dashboard): the roles that review or read
+  // everything. Administrators run proceedings and accounts; they take no part in cases (PRODUCT.md).
+  'review.read': ['reviewer', 'supervisor', 'legal'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
