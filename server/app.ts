@@ -19,6 +19,7 @@ import { submissionsApi } from './submissions/submissions.api';
 import { visibleSubmission } from './submissions/drafts.service';
 import { receiptsApi } from './receipts/receipts.api';
 import { informationRequestsApi } from './review/information-requests.api';
+import { assignmentsApi } from './review/assignments.api';
 import { documentsApi } from './documents/documents.api';
 import { proceedingsApi } from './proceedings/proceedings.api';
 import { registrationApi } from './accounts/registration.api';
@@ -79,6 +80,7 @@ export function createApp(deps: Deps): Express {
   api.use(documentsApi(deps));
   api.use(receiptsApi(deps, visibleSubmission));
   api.use(informationRequestsApi(deps));
+  api.use(assignmentsApi(deps));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.config.publicUrl));
   });

@@ -17,6 +17,9 @@ const PERMISSIONS = {
   // This one, submission.review and export.create are declared for the next issues (review, legal export).
   'disposition.approve': ['supervisor'],
   'export.create': ['legal'],
+  // --- triage ---
+  'submission.triage': ['supervisor'],
+  'assignment.read': ['reviewer', 'supervisor', 'legal', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
