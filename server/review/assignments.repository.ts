@@ -101,3 +101,31 @@ export function unassignedInDocket(db: DbOrTrx, proceedingId: string, hidden: re
   if (hidden.length) q = q.where('organization_id', 'not in', [...hidden]);
   return q.orderBy('submitted_at').orderBy('id').forUpdate().execute();
 }
+
+/**
+ * Open assignments due in (now, until] with no reminder yet, on submissions still under review,
+ * of active reviewers not (since) conflicted with the organization. Locked; rows another run has
+ * locked are skipped, so two runs at once never pick the same assignment.
+ */
+export const dueForReminder = (db: DbOrTrx, now: Date, until: Date) =>
+  db.selectFrom('assignments')
+    .innerJoin('submissions', 'submissions.id', 'assignments.submission_id')
+    .innerJoin('proceedings', 'proceedings.id', 'submissions.proceeding_id')
+    .innerJoin('users', 'users.id', 'assignments.reviewer_id')
+    .select(['assignments.id', 'assignments.submission_id', 'assignments.due_at', 'assignments.reviewer_id',
+      'users.name as reviewer_name', 'users.email as reviewer_email', 'submissions.tracking_number', 'proceedings.docket'])
+    .where('assignments.ended_at', 'is', null).where('assignments.reminder_sent_at', 'is', null)
+    .where('assignments.due_at', '>', now).where('assignments.due_at', '<=', until)
+    .where('submissions.status', 'in', ['submitted', 'in_review']).where('users.disabled_at', 'is', null)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('conflicts').select('conflicts.id')
+      .whereRef('conflicts.user_id', '=', 'assignments.reviewer_id').whereRef('conflicts.organization_id', '=', 'submissions.organization_id')
+      .where('conflicts.ended_at', 'is', null))))
+    .orderBy('assignments.reviewer_id').orderBy('assignments.due_at').orderBy('assignments.id')
+    .forUpdate('assignments').skipLocked().execute();
+
+export type ReminderRow = Awaited<ReturnType<typeof dueForReminder>>[number];
+
+/** Marks assignments reminded. */
+export async function markReminded(db: DbOrTrx, ids: readonly string[], at: Date): Promise<void> {
+  if (ids.length) await db.updateTable('assignments').set({ reminder_sent_at: at }).where('id', 'in', [...ids]).execute();
+}
