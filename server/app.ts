@@ -20,6 +20,7 @@ import { visibleSubmission } from './submissions/drafts.service';
 import { receiptsApi } from './receipts/receipts.api';
 import { informationRequestsApi } from './review/information-requests.api';
 import { assignmentsApi } from './review/assignments.api';
+import { assignmentPages } from './review/assignments.pages';
 import { documentsApi } from './documents/documents.api';
 import { proceedingsApi } from './proceedings/proceedings.api';
 import { registrationApi } from './accounts/registration.api';
@@ -92,6 +93,7 @@ export function createApp(deps: Deps): Express {
   app.use(proceedingPages(deps));
   app.use(submissionPages(deps));
   app.use(receiptPages(deps, visibleSubmission));
+  app.use(assignmentPages(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DbOrTrx } from '../db/database';
+import type { DbOrTrx, Role } from '../db/database';
 
 /** Roles that may be given review work. */
 export const REVIEWING_ROLES = ['reviewer', 'supervisor'] as const;
@@ -66,11 +66,11 @@ export const activeConflict = (db: DbOrTrx, userId: string, organizationId: stri
 export interface ReviewerLoad { id: string; name: string; email: string; open: number; conflictedWith: string[] }
 
 /**
- * Active reviewing accounts (`ids` narrows them) with their open workload, least loaded first,
+ * Active reviewing accounts (`ids` names them; without it, every active account of `defaultRoles`) with their open workload, least loaded first,
  * then by name and id so equal workloads always break the same way. Each carries the
  * organizations it declared an active conflict with.
  */
-export async function eligibleReviewers(db: DbOrTrx, ids?: readonly string[]): Promise<ReviewerLoad[]> {
+export async function eligibleReviewers(db: DbOrTrx, ids?: readonly string[], defaultRoles: readonly Role[] = ['reviewer']): Promise<ReviewerLoad[]> {
   let q = db.selectFrom('users').select((eb) => [
     'users.id', 'users.name', 'users.email',
     eb.selectFrom('assignments').select((e) => e.fn.countAll<string>().as('n'))
@@ -78,7 +78,7 @@ export async function eligibleReviewers(db: DbOrTrx, ids?: readonly string[]): P
     sql<string[]>`ARRAY(SELECT c.organization_id FROM conflicts c WHERE c.user_id = users.id AND c.ended_at IS NULL)`.as('conflicted_with'),
   ]).where('users.disabled_at', 'is', null);
   q = ids ? q.where('users.id', 'in', ids.length ? [...ids] : ['00000000-0000-0000-0000-000000000000']).where('users.role', 'in', [...REVIEWING_ROLES])
-    : q.where('users.role', '=', 'reviewer');
+    : q.where('users.role', 'in', [...defaultRoles]);
   const rows = await q.execute();
   return rows.map((r) => ({ id: r.id, name: r.name, email: r.email, open: Number(r.open ?? 0), conflictedWith: r.conflicted_with }))
     .sort(byWorkload);

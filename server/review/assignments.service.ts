@@ -24,6 +24,8 @@ class ConflictedReviewer extends Error {
   constructor(readonly answer: AppError, readonly data: Record<string, unknown>) { super(answer.message); }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 type Sub = Pick<SubmissionRow, 'id' | 'status' | 'tracking_number' | 'docket'>;
 type Reviewer = { id: string; name: string; email: string };
 
@@ -54,7 +56,7 @@ export async function recordAssignment(trx: Transaction<Database>, ctx: AuditCon
 
 /** The reviewer named in a request, if they may be given review work; else 422 `reviewer_not_eligible`. */
 async function eligibleReviewer(trx: Transaction<Database>, reviewerId: string): Promise<Reviewer> {
-  const r = await findStaffAccount(trx, reviewerId);
+  const r = UUID.test(reviewerId) ? await findStaffAccount(trx, reviewerId) : undefined;
   if (!r || r.disabled_at || !(REVIEWING_ROLES as readonly string[]).includes(r.role)) {
     throw unprocessable('reviewer_not_eligible', 'Assign an active reviewer or supervisor account; this one is not (unknown, disabled or another role).',
       [{ field: 'reviewerId' }]);

@@ -6,7 +6,7 @@ import { unprocessable } from '../http/errors';
 import { findSubmission } from '../submissions/submissions.repository';
 import { assertOpenForReview, assertTriager } from './assignments.rules';
 import { findTriage, setTriage } from './triage.repository';
-import { MAX_TAGS, type TriageInput } from './triage.schemas';
+import { MAX_TAGS, PRIORITIES, type TriageInput } from './triage.schemas';
 
 const TAG = /^[a-z0-9_-]{1,40}$/;
 
@@ -29,6 +29,9 @@ export async function triageSubmission(db: Db, ctx: AuditContext, asker: Asker, 
     lock: (trx: Transaction<Database>) => findSubmission(trx, id, { forUpdate: true }),
   }, async (trx, sub) => {
     assertOpenForReview(sub.status);
+    if (input.priority !== undefined && !PRIORITIES.includes(input.priority)) {
+      throw unprocessable('invalid_priority', `Choose a priority: ${PRIORITIES.join(', ')}.`, [{ field: 'priority' }]);
+    }
     const change = { ...(input.priority !== undefined ? { priority: input.priority } : {}), ...(input.tags !== undefined ? { tags: normalizeTags(input.tags) } : {}) };
     const before = await findTriage(trx, id);
     await setTriage(trx, id, change);
