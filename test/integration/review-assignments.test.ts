@@ -2,6 +2,7 @@ import request from 'supertest';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { buildProceeding, buildUser, type TestUser } from '../helpers/factories';
 import { fileResponse, staffWithToken, type Filed } from '../helpers/filings';
+import { signInBrowser } from '../helpers/session';
 import { remindAssignments } from '../../server/review/assignments.reminders';
 
 /** Triage (docs/review-triage.md): assignments, reassignment, auto-assignment, priority and tags, reminders. */
@@ -178,6 +179,27 @@ describe('ending and listing assignments', () => {
     expect((await as(request(t.app).delete(`/api/v1/submissions/${filed.id}/assignments/${id}`), reviewer.token)).status).toBe(403);
     const row = await t.deps.db.selectFrom('assignments').select('ended_at').where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.ended_at).toBeNull();
+  });
+
+  it('when a recused supervisor ends an assignment (API or page) or a reviewer uses the page, then the audited 404 / 403 and it stays open', async () => {
+    const filed = await fileResponse(t);
+    const id = (await assign(filed.id, { reviewerId: reviewer.user.id, dueAt: inDays(3) })).body.id as string;
+    const recused = await staffWithToken(t, 'supervisor');
+    await declare(recused.user.id, filed.organizationId);
+    const recusedPageUser = await buildUser(t.deps, { role: 'supervisor' });
+    await declare(recusedPageUser.id, filed.organizationId);
+    const [recusedPage, reviewerPage] = [await signInBrowser(t.app, recusedPageUser), await signInBrowser(t.app, await buildUser(t.deps, { role: 'reviewer' }))];
+    const endPage = (s: typeof recusedPage) => s.agent.post(`/review/submissions/${filed.id}/assignments/${id}/end`).type('form').send({ _csrf: s.csrf });
+
+    const api = await as(request(t.app).delete(`/api/v1/submissions/${filed.id}/assignments/${id}`), recused.token);
+    const page = await endPage(recusedPage);
+    const byReviewer = await endPage(reviewerPage);
+
+    expect([api.status, page.status, byReviewer.status]).toEqual([404, 404, 403]);
+    const denied = await t.deps.db.selectFrom('audit_events').select(['subject_id']).where('action', '=', 'access.denied')
+      .where('subject_id', 'in', [filed.id, 'POST /review/submissions/:id/assignments/:assignmentId/end']).execute();
+    expect(denied.map((d) => d.subject_id).sort()).toEqual([filed.id, filed.id, 'POST /review/submissions/:id/assignments/:assignmentId/end'].sort());
+    expect((await t.deps.db.selectFrom('assignments').select('ended_at').where('id', '=', id).executeTakeFirstOrThrow()).ended_at).toBeNull();
   });
 });
 
