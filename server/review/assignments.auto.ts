@@ -29,7 +29,8 @@ export async function autoAssign(db: Db, ctx: AuditContext, asker: Asker, env: M
   const dueAt = checkDueAt(input.dueAt);
   return db.transaction().execute(async (trx) => {
     await lockName(trx, `auto-assign:${proceeding.id}`);
-    const pool = await eligibleReviewers(trx, input.reviewerIds);
+    // Balancing counts every open assignment, recused organizations' too: only the choice is returned, never a count.
+    const pool = await eligibleReviewers(trx, { ids: input.reviewerIds });
     if (input.reviewerIds && pool.length !== input.reviewerIds.length) {
       const missing = input.reviewerIds.filter((id) => !pool.some((r) => r.id === id));
       throw unprocessable('reviewer_not_eligible', 'Every reviewerIds entry must be an active reviewer or supervisor account.',

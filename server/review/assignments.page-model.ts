@@ -1,3 +1,5 @@
+import type { Actor } from '../access/actor';
+import { hiddenOrganizations } from '../access/submission.policy';
 import type { Db } from '../db/database';
 import { formatUtc } from '../http/format';
 import type { SubmissionRow } from '../submissions/submissions.repository';
@@ -5,10 +7,13 @@ import { REVIEWING_ROLES, eligibleReviewers, listAssignments } from './assignmen
 import { PRIORITIES } from './triage.schemas';
 import { findTriage } from './triage.repository';
 
-/** What the assign page shows: the submission, its assignments, the reviewers to choose from, its triage fields. */
-export async function assignPageModel(db: Db, sub: SubmissionRow) {
+/**
+ * What the assign page shows: the submission, its assignments, the reviewers to choose from (their
+ * open work counted without the asker's recused organizations), its triage fields.
+ */
+export async function assignPageModel(db: Db, actor: Actor, sub: SubmissionRow) {
   const [assignments, reviewers, triage] = await Promise.all([
-    listAssignments(db, sub.id), eligibleReviewers(db, undefined, REVIEWING_ROLES), findTriage(db, sub.id),
+    listAssignments(db, sub.id), eligibleReviewers(db, { roles: REVIEWING_ROLES, uncounted: hiddenOrganizations(actor) }), findTriage(db, sub.id),
   ]);
   const assigned = new Set(assignments.filter((a) => a.ended_at === null).map((a) => a.reviewer_id));
   return {

@@ -32,7 +32,7 @@ export function assignmentPages(deps: Deps): Router {
 
   const show = async (req: Request, res: Response, o: { status?: number; error?: AppError; posted?: unknown } = {}) => {
     const sub = await visibleSubmission(deps.db, askerFor(req), uuidParam(req.params['id'], 'submission'));
-    const model = await assignPageModel(deps.db, sub);
+    const model = await assignPageModel(deps.db, req.actor!, sub);
     const done = typeof req.query['done'] === 'string' ? NOTICES[req.query['done']] : undefined;
     res.status(o.status ?? 200).render('review/assign', {
       title: `Assign ${sub.tracking_number ?? sub.title}`, ...model, error: o.error, notice: o.error ? undefined : done,

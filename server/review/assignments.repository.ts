@@ -65,20 +65,32 @@ export const activeConflict = (db: DbOrTrx, userId: string, organizationId: stri
 /** A reviewing account, its open workload and the organizations it is conflicted with. */
 export interface ReviewerLoad { id: string; name: string; email: string; open: number; conflictedWith: string[] }
 
+/** Which reviewers to load: `ids` names them; without it, every active account of `roles` (default: reviewers). */
+export interface ReviewerQuery {
+  ids?: readonly string[];
+  roles?: readonly Role[];
+  /** Organizations whose submissions the workload count leaves out (the asker's recusals, for what a page shows). */
+  uncounted?: readonly string[];
+}
+
 /**
- * Active reviewing accounts (`ids` names them; without it, every active account of `defaultRoles`) with their open workload, least loaded first,
- * then by name and id so equal workloads always break the same way. Each carries the
- * organizations it declared an active conflict with.
+ * Active reviewing accounts with their open workload, least loaded first, then by name and id so
+ * equal workloads always break the same way. Each carries the organizations it declared an active
+ * conflict with.
  */
-export async function eligibleReviewers(db: DbOrTrx, ids?: readonly string[], defaultRoles: readonly Role[] = ['reviewer']): Promise<ReviewerLoad[]> {
+export async function eligibleReviewers(db: DbOrTrx, query: ReviewerQuery = {}): Promise<ReviewerLoad[]> {
+  const uncounted = query.uncounted ?? [];
   let q = db.selectFrom('users').select((eb) => [
     'users.id', 'users.name', 'users.email',
-    eb.selectFrom('assignments').select((e) => e.fn.countAll<string>().as('n'))
-      .whereRef('assignments.reviewer_id', '=', 'users.id').where('assignments.ended_at', 'is', null).as('open'),
+    eb.selectFrom('assignments').innerJoin('submissions', 'submissions.id', 'assignments.submission_id')
+      .select((e) => e.fn.countAll<string>().as('n'))
+      .whereRef('assignments.reviewer_id', '=', 'users.id').where('assignments.ended_at', 'is', null)
+      .$if(uncounted.length > 0, (w) => w.where('submissions.organization_id', 'not in', [...uncounted])).as('open'),
     sql<string[]>`ARRAY(SELECT c.organization_id FROM conflicts c WHERE c.user_id = users.id AND c.ended_at IS NULL)`.as('conflicted_with'),
   ]).where('users.disabled_at', 'is', null);
-  q = ids ? q.where('users.id', 'in', ids.length ? [...ids] : ['00000000-0000-0000-0000-000000000000']).where('users.role', 'in', [...REVIEWING_ROLES])
-    : q.where('users.role', 'in', [...defaultRoles]);
+  q = query.ids
+    ? q.where('users.id', 'in', query.ids.length ? [...query.ids] : ['00000000-0000-0000-0000-000000000000']).where('users.role', 'in', [...REVIEWING_ROLES])
+    : q.where('users.role', 'in', [...(query.roles ?? ['reviewer'])]);
   const rows = await q.execute();
   return rows.map((r) => ({ id: r.id, name: r.name, email: r.email, open: Number(r.open ?? 0), conflictedWith: r.conflicted_with }))
     .sort(byWorkload);

@@ -203,6 +203,22 @@ describe('ending and listing assignments', () => {
   });
 });
 
+describe('the assign page', () => {
+  it('when a recused supervisor opens the page of another submission, then reviewers\' open work leaves out the recused organization', async () => {
+    const [hidden, shown, target] = [await fileResponse(t), await fileResponse(t), await fileResponse(t)];
+    const r = await buildUser(t.deps, { role: 'reviewer' });
+    for (const f of [hidden, shown]) expect((await assign(f.id, { reviewerId: r.id, dueAt: inDays(4) })).status).toBe(201);
+    const recused = await buildUser(t.deps, { role: 'supervisor' });
+    await declare(recused.id, hidden.organizationId);
+    const { agent } = await signInBrowser(t.app, recused);
+
+    const page = await agent.get(`/review/submissions/${target.id}/assign`);
+
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`${r.name} (1 open)`);
+  });
+});
+
 /** A docket with `n` responses, each from its own organization. */
 async function docketWith(n: number): Promise<{ proceeding: { id: string; docket: string }; filed: Filed[] }> {
   const proceeding = await buildProceeding(t.deps);
