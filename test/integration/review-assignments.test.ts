@@ -328,6 +328,14 @@ describe('priority and tags', () => {
     const row = await t.deps.db.selectFrom('submissions').select(['priority', 'tags']).where('id', '=', filed.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ priority: 'normal', tags: [] });
   });
+
+  it('when the OpenAPI document is read, then the triage route is described with its schema (it is not in API.md)', async () => {
+    const res = await request(t.app).get('/api/v1/openapi.json');
+    const op = res.body.paths['/submissions/{id}/triage'].patch;
+    expect(op.summary).toContain('submission.triaged');
+    expect(op.requestBody.content['application/json'].schema.properties.priority.enum).toEqual(['low', 'normal', 'high', 'urgent']);
+    expect(res.body.paths['/proceedings/{docket}/auto-assign'].post).toBeDefined();
+  });
 });
 
 describe('reminders', () => {
