@@ -6,7 +6,7 @@ import { lockName } from '../db/locks';
 import { notFound, unprocessable } from '../http/errors';
 import { findProceedingByDocket } from '../proceedings/proceedings.repository';
 import { byWorkload, eligibleReviewers, unassignedInDocket, type ReviewerLoad } from './assignments.repository';
-import { assertTriager, checkDueAt, type MailEnv } from './assignments.rules';
+import { assertTriager, assignmentLock, checkDueAt, type MailEnv } from './assignments.rules';
 import type { AutoAssignInput } from './assignments.schemas';
 import { recordAssignment } from './assignments.service';
 
@@ -28,7 +28,7 @@ export async function autoAssign(db: Db, ctx: AuditContext, asker: Asker, env: M
   if (!proceeding) throw notFound('proceeding');
   const dueAt = checkDueAt(input.dueAt);
   return db.transaction().execute(async (trx) => {
-    await lockName(trx, `auto-assign:${proceeding.id}`);
+    await lockName(trx, assignmentLock(proceeding.id));
     // Balancing counts every open assignment, recused organizations' too: only the choice is returned, never a count.
     const pool = await eligibleReviewers(trx, { ids: input.reviewerIds });
     if (input.reviewerIds && pool.length !== input.reviewerIds.length) {

@@ -9,6 +9,12 @@ import { formatUtc } from '../http/format';
 /** Where links in review e-mails point, and the Message-ID domain. */
 export interface MailEnv { publicUrl: string; mailDomain: string }
 
+/**
+ * The advisory lock a docket's assignments are made under (auto-assign and manual alike), taken
+ * before any submission row so the two never wait on each other in opposite orders.
+ */
+export const assignmentLock = (proceedingId: string): string => `assign:${proceedingId}`;
+
 /** The furthest ahead a due date may be. */
 const MAX_DAYS = 365;
 

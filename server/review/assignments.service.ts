@@ -9,7 +9,8 @@ import { assertMove } from '../submissions/submission.transitions';
 import {
   REVIEWING_ROLES, activeConflict, endAssignmentRow, findAssignmentForUpdate, findStaffAccount, insertAssignment, isAssigned,
 } from './assignments.repository';
-import { assertOpenForReview, assertTriager, checkDueAt, mailAssignment, type MailEnv } from './assignments.rules';
+import { assertOpenForReview, assertTriager, assignmentLock, checkDueAt, mailAssignment, type MailEnv } from './assignments.rules';
+import { lockName } from '../db/locks';
 import { setSubmissionStatus } from './triage.repository';
 import type { AssignInput } from './assignments.schemas';
 
@@ -17,6 +18,20 @@ import type { AssignInput } from './assignments.schemas';
 const toTriage = (id: string) => ({
   decision: 'submission.see' as const, subject: { type: 'submission', id },
   lock: (trx: Transaction<Database>) => findSubmission(trx, id, { forUpdate: true }),
+});
+
+/**
+ * As toTriage, under the docket's assignment lock first (the order auto-assign takes them in), so
+ * a manual assignment and an auto-assign run of the same docket never interleave.
+ */
+const toAssign = (id: string) => ({
+  decision: 'submission.see' as const, subject: { type: 'submission', id },
+  lock: async (trx: Transaction<Database>) => {
+    const found = await findSubmission(trx, id);
+    if (!found) return undefined;
+    await lockName(trx, assignmentLock(found.proceeding_id));
+    return findSubmission(trx, id, { forUpdate: true });
+  },
 });
 
 /** Thrown inside the transaction so it rolls back; audited after it, on a connection of its own. */
@@ -73,7 +88,7 @@ async function eligibleReviewer(trx: Transaction<Database>, reviewerId: string):
 export async function assignReviewer(db: Db, ctx: AuditContext, asker: Asker, env: MailEnv, submissionId: string, input: AssignInput) {
   assertTriager(asker.actor);
   try {
-    return await inAuthorizedTransaction(db, asker, toTriage(submissionId), async (trx, sub) => {
+    return await inAuthorizedTransaction(db, asker, toAssign(submissionId), async (trx, sub) => {
       assertOpenForReview(sub.status);
       const dueAt = checkDueAt(input.dueAt);
       const reviewer = await eligibleReviewer(trx, input.reviewerId);
