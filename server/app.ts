@@ -24,6 +24,8 @@ import { conflictsPages } from './accounts/conflicts.pages';
 import { dispositionsApi } from './review/dispositions.api';
 import { dispositionPages } from './review/dispositions.pages';
 import { informationRequestPages } from './review/information-requests.pages';
+import { assignmentsApi } from './review/assignments.api';
+import { assignmentPages } from './review/assignments.pages';
 import { documentsApi } from './documents/documents.api';
 import { proceedingsApi } from './proceedings/proceedings.api';
 import { registrationApi } from './accounts/registration.api';
@@ -97,6 +99,7 @@ export function createApp(deps: Deps): Express {
   api.use(conflictsApi(deps));
   api.use(dispositionsApi(deps));
   api.use(dashboardApi(deps));
+  api.use(assignmentsApi(deps));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.config.publicUrl));
   });
@@ -114,6 +117,7 @@ export function createApp(deps: Deps): Express {
   app.use(informationRequestPages(deps));
   app.use(reviewPagePages(deps));
   app.use(dashboardPages(deps));
+  app.use(assignmentPages(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

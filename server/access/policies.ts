@@ -32,6 +32,9 @@ const PERMISSIONS = {
   // Reading a case (staff review page, document preview, dashboard): the roles that review or read
   // everything. Administrators run proceedings and accounts; they take no part in cases (PRODUCT.md).
   'review.read': ['reviewer', 'supervisor', 'legal'],
+  // --- triage ---
+  'submission.triage': ['supervisor'],
+  'assignment.read': ['reviewer', 'supervisor', 'legal', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -7,6 +7,7 @@ import { SEND_MAIL_TASK } from '../notifications/outbox';
 import { sendMailTask } from '../notifications/outbox.worker';
 import { sweepUploads } from '../documents/sweep';
 import { pruneAttempts } from '../accounts/attempts.repository';
+import { remindAssignments } from '../review/assignments.reminders';
 
 /** What the job runner needs: the app pool (app role), kysely over it, the mailer and a logger. */
 export interface JobRunnerDeps {
@@ -18,6 +19,8 @@ export interface JobRunnerDeps {
   uploadsDir: string;
   /** Jobs run at once (default 2); each holds up to two pool connections while it runs. */
   concurrency?: number;
+  /** PUBLIC_URL: links and the Message-ID domain of the e-mails jobs write (assignment reminders). */
+  publicUrl: string;
 }
 
 /** A running job runner; `stop` lets running jobs finish, then releases its connections. */
@@ -38,6 +41,7 @@ export async function startJobRunner(deps: JobRunnerDeps): Promise<JobRunner> {
     pgPool: deps.pool,
     taskList: {
       [SEND_MAIL_TASK]: sendMailTask({ db: deps.db, mailer: deps.mailer, logger }), [SWEEP_TASK]: sweepTask(deps, logger), [PRUNE_ATTEMPTS_TASK]: pruneTask(deps, logger),
+      [REMIND_ASSIGNMENTS_TASK]: remindTask(deps, logger),
     },
     concurrency: deps.concurrency ?? 2,
     // New jobs arrive by LISTEN/NOTIFY; polling catches retries whose backoff has run out.
@@ -48,6 +52,7 @@ export async function startJobRunner(deps: JobRunnerDeps): Promise<JobRunner> {
     parsedCronItems: parseCronItems([
       { task: SWEEP_TASK, match: '17 * * * *', identifier: SWEEP_TASK },
       { task: PRUNE_ATTEMPTS_TASK, match: '41 * * * *', identifier: PRUNE_ATTEMPTS_TASK },
+      { task: REMIND_ASSIGNMENTS_TASK, match: '7 * * * *', identifier: REMIND_ASSIGNMENTS_TASK },
     ]),
     logger: workerLogger(logger),
   });
@@ -91,6 +96,16 @@ function pruneTask(deps: JobRunnerDeps, logger: Logger): Task {
   return async () => {
     const deleted = await pruneAttempts(deps.db);
     logger.info({ deleted }, 'sign-in attempt records pruned');
+  };
+}
+
+export const REMIND_ASSIGNMENTS_TASK = 'remind_assignments';
+
+/** Hourly: reviewers get one e-mail for their open assignments due within 24 h (review/assignments.reminders.ts). */
+function remindTask(deps: JobRunnerDeps, logger: Logger): Task {
+  return async () => {
+    const sent = await remindAssignments(deps.db, { publicUrl: deps.publicUrl, mailDomain: new URL(deps.publicUrl).hostname });
+    logger.info({ sent }, 'assignment reminders queued');
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { SWEEP_TASK, startJobRunner, type JobRunner } from '../../server/jobs/runner';
+import { REMIND_ASSIGNMENTS_TASK, SWEEP_TASK, startJobRunner, type JobRunner } from '../../server/jobs/runner';
 import { createLogger } from '../../server/logger';
 import { createMailer, type Mailer } from '../../server/notifications/mailer';
 import { enqueueMail, SEND_MAIL_TASK, type OutgoingMail } from '../../server/notifications/outbox';
@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 async function startRunner(mailer: Mailer = createMailer(t.deps.config, t.deps.logger)): Promise<void> {
-  const runner = await startJobRunner({ pool: t.deps.pool, db: t.deps.db, mailer, logger: t.deps.logger, uploadsDir: t.deps.config.uploadsDir });
+  const runner = await startJobRunner({ pool: t.deps.pool, db: t.deps.db, mailer, logger: t.deps.logger, uploadsDir: t.deps.config.uploadsDir, publicUrl: t.deps.config.publicUrl });
   running.push({ runner, mailer });
 }
 
@@ -207,16 +207,17 @@ describe('mail outbox', () => {
 });
 
 describe('scheduled jobs', () => {
-  it('when the runner starts, then the hourly upload sweep is registered with the queue', async () => {
+  it('when the runner starts, then the hourly upload sweep and assignment reminders are registered with the queue', async () => {
     await startRunner();
     const deadline = Date.now() + 5000;
     let known: string[] = [];
     while (Date.now() < deadline) {
       const { rows } = await sql<{ identifier: string }>`SELECT identifier FROM graphile_worker._private_known_crontabs`.execute(t.deps.db);
       known = rows.map((r) => r.identifier);
-      if (known.includes(SWEEP_TASK)) break;
+      if (known.includes(SWEEP_TASK) && known.includes(REMIND_ASSIGNMENTS_TASK)) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(known).toContain(SWEEP_TASK);
+    expect(known).toContain(REMIND_ASSIGNMENTS_TASK);
   });
 });
