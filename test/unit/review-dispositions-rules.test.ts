@@ -33,7 +33,7 @@ describe('the disposition decisions', () => {
   it('when a vendor of the organization or recused staff ask, then not found (no error of its own); legal and admins are told no', () => {
     for (const d of ['disposition.draft', 'disposition.issue', 'disposition.approve'] as const) {
       expect(judge(actor('vendor'), d, pending('a'))).toEqual({ reason: 'not visible to actor' });
-      expect(judge(actor('supervisor', 'c', [ORG]), d, pending('a'))).toEqual({ reason: 'not visible to actor' });
+      expect(judge(actor('supervisor', 'c', [ORG]), d, pending('a'))).toEqual({ reason: 'recused: declared conflict' });
       expect(judge(actor('admin'), d, pending('a'))).toMatchObject({ error: { status: 403 } });
     }
     expect(judge(actor('reviewer'), 'disposition.draft', pending('a'))).toBe(true);
