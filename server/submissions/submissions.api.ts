@@ -15,6 +15,7 @@ import { listDocuments } from '../documents/documents.repository';
 import { findSubmission } from './submissions.repository';
 import { submissionJson } from './submission.json';
 import { listSubmissions } from './submissions.list';
+import { countQueue } from './queue.list';
 import { evidenceApi } from './evidence.api';
 
 const parseCreate = parser(createDraftSchema);
@@ -26,7 +27,7 @@ const TAG = 'submissions';
 /** Drafts, filing and withdrawal (vendors: own organization; staff: read); a draft's evidence is mounted from its own router. */
 export function submissionsApi(deps: Deps): Router {
   const router = Router();
-  const { requireSignIn, askerFor } = createGuards(deps.db);
+  const { requireSignIn, requirePermission, askerFor } = createGuards(deps.db);
   /** Reads back after a change the caller was allowed to make. */
   const present = async (id: string) => {
     const sub = await findSubmission(deps.db, id);
@@ -44,6 +45,11 @@ export function submissionsApi(deps: Deps): Router {
   describe({ method: 'get', path: '/submissions', tag: TAG, summary: 'List submissions (?docket=&status=&q=&sort=&cursor=&limit=).', roles: ['any'] });
   router.get('/submissions', requireSignIn, async (req, res) => {
     res.json(await listSubmissions(deps.db, askerFor(req), req.query));
+  });
+
+  describe({ method: 'get', path: '/submissions/counts', tag: TAG, summary: 'Staff: submissions per state under the queue filters (each exact up to `cap`; `capped` names those with more).', roles: ['reviewer', 'supervisor'] });
+  router.get('/submissions/counts', requirePermission('submission.review'), async (req, res) => {
+    res.json(await countQueue(deps.db, askerFor(req), req.query));
   });
 
   describe({ method: 'get', path: '/submissions/:id', tag: TAG, summary: 'One submission with its documents.', roles: ['any'] });
