@@ -27,6 +27,7 @@ import { homePages } from './home/home.pages';
 import { proceedingPages } from './proceedings/proceedings.pages';
 import { registrationPages } from './accounts/registration.pages';
 import { submissionPages } from './submissions/submissions.pages';
+import { queuePages } from './review/queue.pages';
 import { receiptPages } from './receipts/receipts.pages';
 
 /** Builds the Express app from its dependencies; main.ts listens, tests call it in-process. */
@@ -89,6 +90,7 @@ export function createApp(deps: Deps): Express {
   app.use(registrationPages(deps));
   app.use(proceedingPages(deps));
   app.use(submissionPages(deps));
+  app.use(queuePages(deps));
   app.use(receiptPages(deps, visibleSubmission));
 
   app.use(notFoundHandler);
