@@ -7,39 +7,39 @@ import { encodeCursor } from '../http/pagination';
 import { listDocumentsFor } from '../documents/documents.repository';
 import { submissionJson } from './submission.json';
 import { parseQueueCounts, parseQueuePage, type QueueFilter, type QueuePageRequest } from './queue.params';
-import { COUNTED_STATES, countByState, countMatchesUpTo, listQueueRows, queueDetails, queueHighlights, type QueueAsker } from './queue.repository';
+import { countByState, estimateByState, estimateMatches, listQueueRows, queueDetails, queueHighlights, type QueueAsker } from './queue.repository';
 
 /**
- * The staff queue (GET /submissions for staff, and its counts). Full-text search picks its plan
- * from how many rows match (docs/review-queue.md): up to SEARCH_PROBE matches are found through the
- * GIN index and sorted; more than that, the date index is walked newest first, where a common word
- * fills a page within a few rows. Ranking every match is what made common words slow; the queue
- * orders by date, so it never ranks.
+ * The staff queue (GET /submissions for staff, and its counts). docs/review-queue.md has the
+ * measurements behind these choices. The queue orders by date and never ranks: ranking every match
+ * of a common word is what made search slow. Which plan a search gets depends on how common the
+ * planner's statistics say its words are: common (at least WALK_SHARE of the filtered rows) walks the
+ * date index newest first, where a page fills within a few rows; anything rarer reads the GIN bitmap
+ * and sorts the few matches, since a walk for a rare or absent word would read the whole index.
  */
-export const SEARCH_PROBE = 1000;
-/** Counts per state stop at this many: exact counts of huge sets cost hundreds of milliseconds. */
-export const COUNT_CAP = 1000;
+export const WALK_SHARE = 0.01;
+/** Counts are exact when the planner expects at most this many rows; above, they are its estimates. */
+export const EXACT_COUNT_MAX = 10_000;
 
 const whoAsks = (asker: Asker): QueueAsker => ({ userId: asker.actor.userId, hiddenOrganizations: hiddenOrganizations(asker.actor) });
 
 // Planner settings for one transaction, each sent as one round trip (no parameters: simple protocol).
-// The GIN bitmap only: few matches are fetched and sorted; a bitmap count skips ranking and walking.
-// work_mem keeps the bitmap of a common word exact (a lossy one rechecks every row of its pages).
+// The GIN bitmap only; work_mem keeps the bitmap exact (a lossy one rechecks every row of its pages).
 const BITMAP_ONLY = sql`SET TRANSACTION READ ONLY; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL work_mem = '32MB'`;
-// The date index only: a common word fills a page within a few rows, newest first.
-const INDEX_WALK = sql`SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off`;
+// The date index only: never a bitmap of a third of the table and a sort.
+const INDEX_WALK = sql`SET TRANSACTION READ ONLY; SET LOCAL enable_bitmapscan = off`;
 
-/**
- * Runs `work` in a read-only transaction whose planner settings suit the search. For a page
- * (`probe`), few matches are read through the GIN bitmap only (never a walk of the whole date index
- * for nothing), many along the date index only (never a bitmap of a third of the table and a sort).
- * Counts always use the bitmap: it needs no ranking and stops at the cap.
- */
-async function withSearchPlan<T>(db: Db, f: QueueFilter, who: QueueAsker, probe: boolean, work: (trx: DbOrTrx) => Promise<T>): Promise<T> {
+/** True when the search's words are common enough among the filtered rows for a newest-first walk. */
+async function isCommon(db: DbOrTrx, f: QueueFilter, who: QueueAsker): Promise<boolean> {
+  const [matching, all] = await Promise.all([estimateMatches(db, f, who), estimateMatches(db, { ...f, text: undefined }, who)]);
+  return matching > 0 && matching >= WALK_SHARE * all;
+}
+
+/** Runs `work` in a read-only transaction with the plan settings that suit the search (none without one). */
+async function withSearchPlan<T>(db: Db, f: QueueFilter, who: QueueAsker, work: (trx: DbOrTrx) => Promise<T>): Promise<T> {
   if (!f.text) return work(db);
   return db.transaction().execute(async (trx) => {
-    await BITMAP_ONLY.execute(trx);
-    if (probe && await countMatchesUpTo(trx, f, who, SEARCH_PROBE + 1) > SEARCH_PROBE) await INDEX_WALK.execute(trx);
+    await (await isCommon(trx, f, who) ? INDEX_WALK : BITMAP_ONLY).execute(trx);
     return work(trx);
   });
 }
@@ -67,21 +67,23 @@ async function queuePage(db: DbOrTrx, who: QueueAsker, req: QueuePageRequest) {
 export async function listQueue(db: Db, asker: Asker, query: Record<string, unknown>) {
   const req = parseQueuePage(query);
   const who = whoAsks(asker);
-  return withSearchPlan(db, req.filter, who, true, (trx) => queuePage(trx, who, req));
+  return withSearchPlan(db, req.filter, who, (trx) => queuePage(trx, who, req));
 }
 
-/** GET /submissions/counts: rows per state under the same filters, each exact up to COUNT_CAP. */
+/**
+ * GET /submissions/counts: rows per state under the same filters. Exact when the planner expects at
+ * most EXACT_COUNT_MAX rows (`estimated: false`); above that, exact counts cost hundreds of
+ * milliseconds at a million rows, so each state gets the planner's estimate and `estimated: true`.
+ */
 export async function countQueue(db: Db, asker: Asker, query: Record<string, unknown>) {
   const filter = parseQueueCounts(query);
   const who = whoAsks(asker);
-  const raw = await withSearchPlan(db, filter, who, false, (trx) => countByState(trx, filter, who, COUNT_CAP));
-  const counts: Record<string, number> = {};
-  const capped: string[] = [];
-  for (const s of COUNTED_STATES) {
-    counts[s] = Math.min(raw[s] ?? 0, COUNT_CAP);
-    if ((raw[s] ?? 0) > COUNT_CAP) capped.push(s);
-  }
-  return { counts, cap: COUNT_CAP, capped };
+  const estimated = await estimateMatches(db, filter, who) > EXACT_COUNT_MAX;
+  if (estimated) return { counts: await estimateByState(db, filter, who), estimated };
+  const counts = filter.text
+    ? await db.transaction().execute(async (trx) => { await BITMAP_ONLY.execute(trx); return countByState(trx, filter, who); })
+    : await countByState(db, filter, who);
+  return { counts, estimated };
 }
 
 /** Private-use characters around matches in highlights: a page escapes the text, then turns these into <mark>. */

@@ -50,14 +50,11 @@ export function applyQueueFilter<O>(q: Q<O>, f: QueueFilter, who: QueueAsker): Q
   return out;
 }
 
-/**
- * How many rows match, counted up to `bound` through the GIN index (the caller forces bitmap scans):
- * tells a rare or absent word (sort the few matches) from a common one (walk the date index).
- */
-export async function countMatchesUpTo(db: DbOrTrx, f: QueueFilter, who: QueueAsker, bound: number): Promise<number> {
-  const inner = applyQueueFilter(db.selectFrom('submissions').select(sql`1`.as('one')), f, who).limit(bound);
-  const row = await db.selectFrom(inner.as('m')).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
+/** The planner's estimate of how many rows match (EXPLAIN, not executed: from the table statistics). */
+export async function estimateMatches(db: DbOrTrx, f: QueueFilter, who: QueueAsker): Promise<number> {
+  const q = applyQueueFilter(db.selectFrom('submissions').select(sql`1`.as('one')), f, who);
+  const { rows } = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>`EXPLAIN (FORMAT JSON) ${q}`.execute(db);
+  return Math.round(rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0);
 }
 
 /** One page of queue rows in `order` after `cursor` (one more than `limit`, to know if another follows). */
@@ -100,16 +97,19 @@ export async function queueHighlights(db: DbOrTrx, ids: readonly string[], text:
 /** Filed states a queue counts (drafts are never staff-visible). */
 export const COUNTED_STATES: readonly SubmissionStatus[] = ['submitted', 'in_review', 'decided', 'withdrawn'];
 
-/** Rows per state matching the filters, each counted up to `cap + 1` (so callers can say "more than cap"). */
-export async function countByState(db: DbOrTrx, f: QueueFilter, who: QueueAsker, cap: number): Promise<Record<string, number>> {
+/** Exact rows per filed state matching the filters (for result sets the planner expects to be small). */
+export async function countByState(db: DbOrTrx, f: QueueFilter, who: QueueAsker): Promise<Record<string, number>> {
+  const out: Record<string, number> = Object.fromEntries(COUNTED_STATES.map((s) => [s, 0]));
+  const rows = await applyQueueFilter(db.selectFrom('submissions').select('submissions.status')
+    .select((eb) => eb.fn.countAll<string>().as('n')), f, who).groupBy('submissions.status').execute();
+  for (const r of rows) out[r.status] = Number(r.n);
+  return out;
+}
+
+/** The planner's estimate of rows per filed state (for result sets too large to count on every request). */
+export async function estimateByState(db: DbOrTrx, f: QueueFilter, who: QueueAsker): Promise<Record<string, number>> {
   const states = f.status ? COUNTED_STATES.filter((s) => s === f.status) : COUNTED_STATES;
   const out: Record<string, number> = Object.fromEntries(COUNTED_STATES.map((s) => [s, 0]));
-  if (!states.length) return out;
-  const parts = states.map((s) => {
-    const inner = applyQueueFilter(db.selectFrom('submissions').select(sql`1`.as('one')), { ...f, status: s }, who).limit(cap + 1);
-    return sql<{ status: string; n: string }>`SELECT ${s}::text AS status, (SELECT count(*) FROM (${inner}) m) AS n`;
-  });
-  const { rows } = await sql<{ status: string; n: string }>`${sql.join(parts, sql` UNION ALL `)}`.execute(db);
-  for (const r of rows) out[r.status] = Number(r.n);
+  for (const s of states) out[s] = await estimateMatches(db, { ...f, status: s }, who);
   return out;
 }

@@ -85,7 +85,7 @@ describe('counts', () => {
     await request(t.app).post(`/api/v1/proceedings/${proceeding.docket}/submissions`).set('Authorization', `Bearer ${a.vendorToken}`).send({ title: 'Magnetron draft' });
     await sql`UPDATE submissions SET status = 'in_review' WHERE id = ${a.id}`.execute(t.deps.db);
     const d = `docket=${proceeding.docket}`;
-    expect((await counts(d)).body).toEqual({ counts: { submitted: 2, in_review: 1, decided: 0, withdrawn: 0 }, cap: 1000, capped: [] });
+    expect((await counts(d)).body).toEqual({ counts: { submitted: 2, in_review: 1, decided: 0, withdrawn: 0 }, estimated: false });
     expect((await counts(`${d}&q=magnetron`)).body.counts).toEqual({ submitted: 1, in_review: 1, decided: 0, withdrawn: 0 });
     expect((await counts(`${d}&status=in_review`)).body.counts).toEqual({ submitted: 0, in_review: 1, decided: 0, withdrawn: 0 });
     expect((await counts(`${d}&assignee=unassigned&q=magnetron`)).body.counts.submitted).toBe(1);
