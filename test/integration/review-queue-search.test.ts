@@ -1,3 +1,4 @@
+import pg from 'pg';
 import request from 'supertest';
 import { sql } from 'kysely';
 import { startTestApp, type TestApp } from '../helpers/app';
@@ -5,6 +6,8 @@ import { buildOrganization, buildProceeding, buildUser, tokenFor } from '../help
 import { fileResponse, staffWithToken } from '../helpers/filings';
 import { signInBrowser } from '../helpers/session';
 import { staffGet } from '../helpers/queue';
+import { estimateMatches } from '../../server/submissions/queue.repository';
+import { WALK_SHARE } from '../../server/submissions/queue.list';
 
 let t: TestApp;
 let reviewer: { user: { id: string }; token: string };
@@ -61,6 +64,28 @@ describe('full-text search', () => {
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual(filed.map((f) => f.id).reverse());
+  });
+
+  it('when the statistics call a word common, then the newest-first walk pages through its matches without skips or repeats', async () => {
+    const proceeding = await buildProceeding(t.deps);
+    const filed = [];
+    for (let i = 0; i < 5; i++) filed.push(await fileResponse(t, { proceeding, title: `Pyrometer response ${i}` }));
+    const owner = new pg.Client({ connectionString: t.ownerUrl }); // only the owner may ANALYZE
+    await owner.connect();
+    await owner.query('ANALYZE submissions');
+    await owner.end();
+    const who = { userId: reviewer.user.id, hiddenOrganizations: [] };
+    const matching = await estimateMatches(t.deps.db, { flags: {}, text: 'pyrometer' }, who);
+    expect(matching).toBeGreaterThanOrEqual(WALK_SHARE * await estimateMatches(t.deps.db, { flags: {} }, who));
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await queue(`docket=${proceeding.docket}&q=pyrometer&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...res.body.items.map((i: { id: string }) => i.id));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(filed.map((f) => f.id).reverse());
+    expect((await queue(`docket=${proceeding.docket}&q=pyrometer%20-response`)).body.items).toEqual([]);
   });
 
   it('when the queue page searches, then matches are wrapped in <mark> and vendor markup arrives escaped', async () => {
