@@ -52,7 +52,7 @@ async function prepare(url) {
       await client.query(`INSERT INTO users (id, email, name, role, password_hash) VALUES ($1, $2, $3, 'reviewer', 'x')`, [id, `reviewer${i + 1}@bench.example`, `Reviewer ${i + 1}`]);
     }
     const { rows: indexes } = await client.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'submissions'
-      AND indexname IN ('submissions_search_idx','submissions_queue_submitted_idx','submissions_queue_updated_idx','submissions_queue_state_idx','submissions_status_idx','submissions_org_idx')`);
+      AND indexname IN ('submissions_search_idx','submissions_queue_submitted_idx','submissions_queue_updated_idx','submissions_queue_created_idx','submissions_queue_state_idx','submissions_status_idx','submissions_org_idx')`);
     for (const ix of indexes) await client.query(`DROP INDEX ${ix.indexname}`);
     let started = Date.now();
     await seed(client, ROWS, reviewers);

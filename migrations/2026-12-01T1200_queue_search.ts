@@ -44,13 +44,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`CREATE INDEX submissions_search_idx ON submissions USING gin (search) WHERE status <> 'draft'`.execute(db);
   await sql`CREATE INDEX submissions_queue_submitted_idx ON submissions (submitted_at, id) WHERE status <> 'draft'`.execute(db);
   await sql`CREATE INDEX submissions_queue_updated_idx ON submissions (updated_at, id) WHERE status <> 'draft'`.execute(db);
+  await sql`CREATE INDEX submissions_queue_created_idx ON submissions (created_at, id) WHERE status <> 'draft'`.execute(db);
   await sql`CREATE INDEX submissions_queue_state_idx ON submissions (status, submitted_at, id) WHERE status <> 'draft'`.execute(db);
   await sql`CREATE INDEX information_requests_open_idx ON information_requests (submission_id, due_at) WHERE answered_at IS NULL`.execute(db);
   await sql`CREATE INDEX assignments_open_submission_idx ON assignments (submission_id, due_at) WHERE ended_at IS NULL`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`DROP INDEX IF EXISTS assignments_open_submission_idx; DROP INDEX IF EXISTS information_requests_open_idx`.execute(db);
+  for (const index of ['assignments_open_submission_idx', 'information_requests_open_idx', 'submissions_queue_state_idx',
+    'submissions_queue_created_idx', 'submissions_queue_updated_idx', 'submissions_queue_submitted_idx', 'submissions_search_idx']) {
+    await sql`DROP INDEX IF EXISTS ${sql.id(index)}`.execute(db);
+  }
   await sql`DROP TRIGGER IF EXISTS organizations_search_refresh ON organizations`.execute(db);
   await sql`DROP TRIGGER IF EXISTS submissions_search ON submissions`.execute(db);
   await sql`DROP FUNCTION IF EXISTS organizations_search_refresh(); DROP FUNCTION IF EXISTS submissions_search_fill()`.execute(db);

@@ -42,9 +42,9 @@ export function queuePages(deps: Deps): Router {
     let counts: Awaited<ReturnType<typeof countQueue>> | undefined;
     try {
       form = singleQuery(req.query, FIELDS);
-      const { sort, cursor, ...filters } = form;
-      [page, counts] = await Promise.all([listQueue(deps.db, asker, { ...form }), countQueue(deps.db, asker, filters)]);
-      void sort; void cursor;
+      // Counts take the filters only: the order and the page do not change them.
+      const filters = Object.fromEntries(Object.entries(form).filter(([k]) => k !== 'sort' && k !== 'cursor'));
+      [page, counts] = await Promise.all([listQueue(deps.db, asker, form), countQueue(deps.db, asker, filters)]);
     } catch (err) {
       error = refusalToShow(err);
     }
