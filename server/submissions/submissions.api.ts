@@ -42,7 +42,9 @@ export function submissionsApi(deps: Deps): Router {
     res.status(201).location(`/api/v1/submissions/${id}`).set('ETag', `"${body.version}"`).json(body);
   });
 
-  describe({ method: 'get', path: '/submissions', tag: TAG, summary: 'List submissions (?docket=&status=&q=&sort=&cursor=&limit=).', roles: ['any'] });
+  describe({ method: 'get', path: '/submissions', tag: TAG, summary: 'List submissions. Vendors: ?docket=&status=&q=&sort=&cursor=&limit=&organizationId=. '
+    + 'Staff: the review queue (docs/review-queue.md): ?docket=&status=&kind=&assignee=me|unassigned|<userId>'
+    + '&overdue=&late=&confidential=&flagged=&openRequest=&q=&sort=&cursor=&limit=.', roles: ['any'] });
   router.get('/submissions', requireSignIn, async (req, res) => {
     res.json(await listSubmissions(deps.db, askerFor(req), req.query));
   });
