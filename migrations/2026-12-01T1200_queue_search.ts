@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * The staff queue's full-text search and orders. `submissions.search` is a weighted tsvector (title
- * and the organization's legal name A, summary B, argument C), kept by triggers: written when a row
+ * The staff queue's full-text search and orders. `submissions.search` is a weighted tsvector (tracking
+ * number, title and the organization's legal name A, summary B, argument C), kept by triggers: written when a row
  * is inserted or its text changes, and rewritten for every submission of an organization that is
  * renamed. It is outside the filed-content list of the freeze trigger, so filed rows may carry it.
  * Indexes: GIN over it, and b-trees matching the queue's real orders (newest filed first, per state).
@@ -11,9 +11,10 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE submissions ADD COLUMN search tsvector NOT NULL DEFAULT ''::tsvector`.execute(db);
   await sql`
-    CREATE FUNCTION submissions_search_vector(title text, summary text, argument text, org_name text)
+    CREATE FUNCTION submissions_search_vector(tracking text, title text, summary text, argument text, org_name text)
     RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-      SELECT setweight(to_tsvector('english', coalesce(title, '')), 'A')
+      SELECT setweight(to_tsvector('simple', coalesce(tracking, '')), 'A')
+        || setweight(to_tsvector('english', coalesce(title, '')), 'A')
         || setweight(to_tsvector('english', coalesce(org_name, '')), 'A')
         || setweight(to_tsvector('english', coalesce(summary, '')), 'B')
         || setweight(to_tsvector('english', coalesce(argument, '')), 'C')
@@ -21,23 +22,23 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE FUNCTION submissions_search_fill() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      NEW.search := submissions_search_vector(NEW.title, NEW.summary, NEW.argument,
+      NEW.search := submissions_search_vector(NEW.tracking_number, NEW.title, NEW.summary, NEW.argument,
         (SELECT legal_name FROM organizations WHERE id = NEW.organization_id));
       RETURN NEW;
     END $$`.execute(db);
-  await sql`CREATE TRIGGER submissions_search BEFORE INSERT OR UPDATE OF title, summary, argument, organization_id
+  await sql`CREATE TRIGGER submissions_search BEFORE INSERT OR UPDATE OF tracking_number, title, summary, argument, organization_id
     ON submissions FOR EACH ROW EXECUTE FUNCTION submissions_search_fill()`.execute(db);
   await sql`
     CREATE FUNCTION organizations_search_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      UPDATE submissions SET search = submissions_search_vector(title, summary, argument, NEW.legal_name)
+      UPDATE submissions SET search = submissions_search_vector(tracking_number, title, summary, argument, NEW.legal_name)
         WHERE organization_id = NEW.id;
       RETURN NULL;
     END $$`.execute(db);
   await sql`CREATE TRIGGER organizations_search_refresh AFTER UPDATE OF legal_name ON organizations
     FOR EACH ROW WHEN (OLD.legal_name IS DISTINCT FROM NEW.legal_name)
     EXECUTE FUNCTION organizations_search_refresh()`.execute(db);
-  await sql`UPDATE submissions s SET search = submissions_search_vector(s.title, s.summary, s.argument, o.legal_name)
+  await sql`UPDATE submissions s SET search = submissions_search_vector(s.tracking_number, s.title, s.summary, s.argument, o.legal_name)
     FROM organizations o WHERE o.id = s.organization_id`.execute(db);
 
   // Staff never see drafts, so every queue index leaves them out.
@@ -59,5 +60,5 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TRIGGER IF EXISTS submissions_search ON submissions`.execute(db);
   await sql`DROP FUNCTION IF EXISTS organizations_search_refresh(); DROP FUNCTION IF EXISTS submissions_search_fill()`.execute(db);
   await sql`ALTER TABLE submissions DROP COLUMN search`.execute(db);
-  await sql`DROP FUNCTION IF EXISTS submissions_search_vector(text, text, text, text)`.execute(db);
+  await sql`DROP FUNCTION IF EXISTS submissions_search_vector(text, text, text, text, text)`.execute(db);
 }

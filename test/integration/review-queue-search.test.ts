@@ -28,7 +28,7 @@ async function vendorOf(legalName: string) {
 }
 
 describe('full-text search', () => {
-  it('when the words are in the organization name, the title or the argument, then each is found, stemmed, and others are not', async () => {
+  it('when the words are in the organization name, the title or the argument, or the tracking number is given, then each is found, stemmed, and others are not', async () => {
     const proceeding = await buildProceeding(t.deps);
     const byOrg = await fileResponse(t, { proceeding, vendor: await vendorOf('Quasarwind Telemetry LLC'), title: 'Plain title' });
     const byTitle = await fileResponse(t, { proceeding, title: 'Objection about quasarwinds' });
@@ -40,6 +40,7 @@ describe('full-text search', () => {
     expect(ids((await queue(`${d}&q=${encodeURIComponent('"quasarwind telemetry"')}`)).body)).toEqual([byOrg.id]);
     expect(ids((await queue(`${d}&q=${encodeURIComponent('quasarwind -telemetry -modules')}`)).body)).toEqual([byTitle.id, bySummary.id].sort());
     expect((await queue(`${d}&q=zzzunmatched`)).body.items).toEqual([]);
+    expect(ids((await queue(`q=${other.trackingNumber}`)).body)).toEqual([other.id]);
     expect(ids((await queue(d)).body)).toContain(other.id);
   });
 
