@@ -7,6 +7,7 @@ import * as outboxSensitive from './2026-11-28T0700_outbox_sensitive';
 import * as auditIpIndex from './2026-11-28T0800_audit_ip_index';
 import * as authAttempts from './2026-12-01T1000_auth_attempts';
 import * as review from './2026-12-01T1100_review';
+import * as queueSearch from './2026-12-01T1200_queue_search';
 
 /**
  * Every migration, by its frozen name. Listed statically (not read from disk) so the same code runs
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0800_audit_ip_index': auditIpIndex,
   '2026-12-01T1000_auth_attempts': authAttempts,
   '2026-12-01T1100_review': review,
+  '2026-12-01T1200_queue_search': queueSearch,
 };

@@ -34,6 +34,7 @@ import { homePages } from './home/home.pages';
 import { proceedingPages } from './proceedings/proceedings.pages';
 import { registrationPages } from './accounts/registration.pages';
 import { submissionPages } from './submissions/submissions.pages';
+import { queuePages } from './review/queue.pages';
 import { receiptPages } from './receipts/receipts.pages';
 import { notesApi } from './review/notes.api';
 import { notesPages } from './review/notes.pages';
@@ -110,6 +111,7 @@ export function createApp(deps: Deps): Express {
   app.use(registrationPages(deps));
   app.use(proceedingPages(deps));
   app.use(submissionPages(deps));
+  app.use(queuePages(deps));
   app.use(receiptPages(deps, visibleSubmission));
   app.use(notesPages(deps), findingsPages(deps), responseToArgumentsPages(deps));
   app.use(conflictsPages(deps));

@@ -179,6 +179,8 @@ export interface SubmissionTable {
   /** Triage (review): set by a supervisor, never part of the filed content. */
   priority: Generated<Priority>;
   tags: ColumnType<string[], string[] | undefined, string[]>;
+  /** Queue search (migrations/2026-12-01T1200_queue_search.ts): a tsvector kept by trigger, never written here. */
+  search: ColumnType<string, never, never>;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
   version: Generated<number>;

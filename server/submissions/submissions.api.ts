@@ -17,6 +17,7 @@ import { listDocuments } from '../documents/documents.repository';
 import { findSubmission } from './submissions.repository';
 import { submissionJson } from './submission.json';
 import { listSubmissions } from './submissions.list';
+import { countQueue } from './queue.list';
 import { evidenceApi } from './evidence.api';
 
 const parseCreate = parser(createDraftSchema);
@@ -28,7 +29,7 @@ const TAG = 'submissions';
 /** Drafts, filing and withdrawal (vendors: own organization; staff: read); a draft's evidence is mounted from its own router. */
 export function submissionsApi(deps: Deps): Router {
   const router = Router();
-  const { requireSignIn, askerFor } = createGuards(deps.db);
+  const { requireSignIn, requirePermission, askerFor } = createGuards(deps.db);
   /** Reads back after a change the caller was allowed to make. */
   const present = async (id: string) => {
     const sub = await findSubmission(deps.db, id);
@@ -43,9 +44,16 @@ export function submissionsApi(deps: Deps): Router {
     res.status(201).location(`/api/v1/submissions/${id}`).set('ETag', `"${body.version}"`).json(body);
   });
 
-  describe({ method: 'get', path: '/submissions', tag: TAG, summary: 'List submissions (?docket=&status=&q=&sort=&cursor=&limit=).', roles: ['any'] });
+  describe({ method: 'get', path: '/submissions', tag: TAG, summary: 'List submissions. Vendors: ?docket=&status=&q=&sort=&cursor=&limit=&organizationId=. '
+    + 'Staff: the review queue (docs/review-queue.md): ?docket=&status=&kind=&assignee=me|unassigned|<userId>'
+    + '&overdue=&late=&confidential=&flagged=&openRequest=&q=&sort=&cursor=&limit=.', roles: ['any'] });
   router.get('/submissions', requireSignIn, async (req, res) => {
     res.json(await listSubmissions(deps.db, askerFor(req), req.query));
+  });
+
+  describe({ method: 'get', path: '/submissions/counts', tag: TAG, summary: 'Staff: submissions per state under the queue filters (each exact up to `cap`; `capped` names those with more).', roles: ['reviewer', 'supervisor'] });
+  router.get('/submissions/counts', requirePermission('submission.review'), async (req, res) => {
+    res.json(await countQueue(deps.db, askerFor(req), req.query));
   });
 
   describe({ method: 'get', path: '/submissions/:id', tag: TAG, summary: 'One submission with its documents and, once issued, its disposition (never a draft or approval data).', roles: ['any'] });

@@ -8,6 +8,7 @@ import { uuidParam } from '../http/params';
 import { listDocumentsFor } from '../documents/documents.repository';
 import { submissionJson } from './submission.json';
 import { listSubmissionRows } from './submissions.repository';
+import { listQueue } from './queue.list';
 
 /** Sort keys clients may name, mapped to columns: never interpolate what the client sent. */
 const SORTS = {
@@ -21,10 +22,12 @@ const STATUSES: readonly SubmissionStatus[] = ['draft', 'submitted', 'in_review'
 
 /**
  * GET /submissions: vendors see their organization's only (asking for another organization is a
- * 404, audited); staff see every filed one, never a draft. Keyset pagination on (sort column, id).
+ * 404, audited); staff get the queue (queue.list.ts): every filed one, never a draft, never a
+ * recused organization's. Keyset pagination on (sort column, id).
  */
 export async function listSubmissions(db: Db, asker: Asker, query: Record<string, unknown>) {
   const { actor } = asker;
+  if (actor.role !== 'vendor') return listQueue(db, asker, query);
   const q = singleQuery(query, ['docket', 'status', 'q', 'sort', 'cursor', 'limit', 'organizationId']);
   const limit = parseLimit(q['limit']);
   const sortKey = q['sort'] ?? '-createdAt';

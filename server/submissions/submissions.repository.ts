@@ -24,7 +24,8 @@ export async function insertDraft(db: DbOrTrx, d: NewDraft): Promise<string> {
   return row.id;
 }
 
-const submissionColumns = [
+/** The columns of a submission row (never the search vector). */
+export const submissionColumns = [
   'submissions.id', 'submissions.proceeding_id', 'submissions.organization_id', 'submissions.created_by', 'submissions.kind',
   'submissions.parent_id', 'submissions.status', 'submissions.title', 'submissions.summary', 'submissions.argument',
   'submissions.fields', 'submissions.tracking_number', 'submissions.submitted_at', 'submissions.submitted_by',
