@@ -15,11 +15,10 @@ export async function visibleDocument(db: Db, asker: Asker, id: string) {
 export interface StoredFile { storageKey: string; mediaType: string; size: number; sha256: string; originalName: string }
 
 /**
- * Streams a stored file from disk as an attachment that no browser will render or sniff: the stored
- * (inspected) media type, nosniff, a sandboxing CSP, and an RFC 6266 file name. The SHA-256 goes
- * along (ETag, Repr-Digest) so a client can check what it received.
+ * Streams a stored file with the headers given, after checking it is the size its row says. The
+ * SHA-256 goes along (ETag, Repr-Digest) so a client can check what it received; nothing is cached.
  */
-export async function sendStoredFile(res: Response, store: ContentStore, f: StoredFile): Promise<void> {
+export async function streamStored(res: Response, store: ContentStore, f: Omit<StoredFile, 'originalName'>, headers: Record<string, string>): Promise<void> {
   const handle = await fsp.open(store.pathOf(f.storageKey), 'r');
   const { size } = await handle.stat().catch(async (err: unknown) => {
     await handle.close();
@@ -30,18 +29,27 @@ export async function sendStoredFile(res: Response, store: ContentStore, f: Stor
     throw new Error('stored file size differs from its row');
   }
   res.status(200);
-  res.setHeader('Content-Type', f.mediaType);
   res.setHeader('Content-Length', String(size));
-  res.setHeader('Content-Disposition', attachmentHeader(f.originalName));
   res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'; frame-ancestors 'none'");
   res.setHeader('Cache-Control', 'private, no-store');
   res.setHeader('ETag', `"sha256-${f.sha256}"`);
   res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(f.sha256, 'hex').toString('base64')}:`);
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   try {
     await pipeline(handle.createReadStream({ highWaterMark: 128 * 1024 }), res);
   } catch (err) {
     // A client that hangs up mid-download is not a server fault; the stream closed the file.
     if ((err as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err;
   }
+}
+
+/**
+ * Streams a stored file as an attachment that no browser will render or sniff: the stored
+ * (inspected) media type, nosniff, a sandboxing CSP, and an RFC 6266 file name.
+ */
+export async function sendStoredFile(res: Response, store: ContentStore, f: StoredFile): Promise<void> {
+  await streamStored(res, store, f, {
+    'Content-Type': f.mediaType, 'Content-Disposition': attachmentHeader(f.originalName),
+    'Content-Security-Policy': "sandbox; default-src 'none'; frame-ancestors 'none'",
+  });
 }

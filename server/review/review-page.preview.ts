@@ -1,8 +1,7 @@
-import { promises as fsp } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
 import { AppError } from '../http/errors';
 import type { ContentStore } from '../documents/content-store';
+import { streamStored } from '../documents/download';
 
 /**
  * In-browser preview of evidence for staff: PDFs and images only, served inline but sandboxed.
@@ -31,29 +30,9 @@ export const PREVIEW_CSP = "sandbox; default-src 'none'; img-src 'self'; frame-a
 
 /** Streams a stored file inline with the preview headers; the size must match its row. */
 export async function sendPreview(res: Response, store: ContentStore, f: { storageKey: string; mediaType: string; size: number; sha256: string }): Promise<void> {
-  const kind = previewKind(f.mediaType);
-  if (!kind) throw notPreviewable(f.mediaType);
-  const handle = await fsp.open(store.pathOf(f.storageKey), 'r');
-  const { size } = await handle.stat().catch(async (err: unknown) => {
-    await handle.close();
-    throw err;
+  if (!previewKind(f.mediaType)) throw notPreviewable(f.mediaType);
+  await streamStored(res, store, f, {
+    'Content-Type': f.mediaType.split(';')[0]!.trim().toLowerCase(), 'Content-Disposition': 'inline',
+    'Content-Security-Policy': PREVIEW_CSP, 'X-Frame-Options': 'SAMEORIGIN',
   });
-  if (size !== f.size) {
-    await handle.close();
-    throw new Error('stored file size differs from its row');
-  }
-  res.status(200);
-  res.setHeader('Content-Type', f.mediaType.split(';')[0]!.trim().toLowerCase());
-  res.setHeader('Content-Length', String(size));
-  res.setHeader('Content-Disposition', 'inline');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Content-Security-Policy', PREVIEW_CSP);
-  res.setHeader('X-Frame-Options', 'SAMEORIGIN');
-  res.setHeader('Cache-Control', 'private, no-store');
-  res.setHeader('ETag', `"sha256-${f.sha256}"`);
-  try {
-    await pipeline(handle.createReadStream({ highWaterMark: 128 * 1024 }), res);
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err;
-  }
 }
