@@ -139,8 +139,8 @@ describe('the review path by keyboard alone', () => {
 
     // The vendor sees the request on the response page and files a reply through its own pages.
     const vendor = await signInByKeyboard(f.vendor, `/submissions/${f.id}`);
-    expect(await vendor.locator('section, main').first().innerText()).toContain('Which test reports do you dispute?');
-    await follow(vendor, 'main a[href*="submissions/new"]:has-text("Answer the information request")');
+    expect(await vendor.locator('ul[aria-labelledby="requests-heading"]').innerText()).toContain('Which test reports do you dispute?');
+    await follow(vendor, 'main a.usa-button[href*="replyTo="]');
     await typeInto(vendor, '#title', 'Reply about the test reports');
     await typeInto(vendor, '#argument', 'We dispute both reports: they tested an older version.');
     await follow(vendor, 'form[action$="/submissions"] button[type="submit"]');
