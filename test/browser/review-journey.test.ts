@@ -76,6 +76,7 @@ describe('the review path by keyboard alone', () => {
       buildUser(t.deps, { role: 'supervisor' }), buildUser(t.deps, { role: 'reviewer' }), buildUser(t.deps, { role: 'supervisor' }),
     ]);
     const reviewUrl = `/review/submissions/${f.id}`;
+    // Staff links stay on staff pages: the queue row and every "back" link lead to the review page.
     const rowLink = `table.vrp-queue a[href="${reviewUrl}"]`;
     const backLink = `#main-content a[href="${reviewUrl}"]`;
 
@@ -134,6 +135,7 @@ describe('the review path by keyboard alone', () => {
     expect(await rev.inputValue('#dueDate')).toBe(asked.toISOString().slice(0, 10));
     await follow(rev, 'form[action$="/preview"] button[type="submit"]');
     expect(await rev.locator('main').innerText()).toContain('Which test reports do you dispute?');
+    expect(await rev.locator(backLink).count()).toBe(1);
     await follow(rev, `form[action="${reviewUrl}/information-requests"] button[type="submit"]`);
     expect(await status(rev)).toMatch(/sent/i);
 
@@ -175,6 +177,8 @@ describe('the review path by keyboard alone', () => {
     expect(previewed).toContain('no notice was given');
     await follow(sup2, 'form[action$="/issue"] button[type="submit"]');
     expect(await status(sup2)).toContain('issued');
+    await follow(sup2, backLink);
+    expect(await sup2.locator('table.vrp-facts').innerText()).toMatch(/Status\s+Decided/i);
 
     // The vendor goes from the receipt to its list and to the response: the issued words are there.
     await follow(vendor, 'header a[href="/submissions"]');
