@@ -114,3 +114,25 @@ export function useAppInBrowser(use: (app: TestApp, browser: TestBrowser) => voi
     await app?.close();
   });
 }
+
+/** Several people at once: one Chromium, a separate context (own cookies and session) per person. */
+export interface PeopleBrowser {
+  /** A tab in a new, empty browser context of its own, in US English (so date fields read mm/dd/yyyy). */
+  newPerson(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Starts headless Chromium for a journey across people; fails (never skips) when Chromium is missing. */
+export async function launchPeopleBrowser(): Promise<PeopleBrowser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: run "apt-get update && apt-get install -y chromium".`);
+  }
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  return {
+    async newPerson() {
+      const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
+      return context.newPage();
+    },
+    async close() { await browser.close(); },
+  };
+}
