@@ -3,7 +3,6 @@ import type { Db } from '../db/database';
 import { AppError } from '../http/errors';
 import { clearCookie, cookieNames, readCookies } from '../http/cookies';
 import { findLiveSession, findLiveToken } from './credentials.repository';
-import { activeConflictOrganizations } from './conflicts.repository';
 
 const BEARER = /^Bearer ([\w-]{20,200})$/;
 
@@ -23,7 +22,7 @@ export function authenticate(db: Db, secure: boolean) {
       }
       req.actor = {
         userId: row.user_id, role: row.role, organizationId: row.organization_id, email: row.email, name: row.name, via: 'token',
-        recusedFrom: row.role === 'vendor' ? [] : await activeConflictOrganizations(db, row.user_id),
+        recusedFrom: row.role === 'vendor' ? [] : row.recused_from,
       };
       req.apiTokenId = row.token_id;
       return next();
@@ -40,7 +39,7 @@ export function authenticate(db: Db, secure: boolean) {
       if (s.stage === 'full') {
         req.actor = {
           userId: s.user_id, role: s.role, organizationId: s.organization_id, email: s.email, name: s.name, via: 'session',
-          recusedFrom: s.role === 'vendor' ? [] : await activeConflictOrganizations(db, s.user_id),
+          recusedFrom: s.role === 'vendor' ? [] : s.recused_from,
         };
       }
     }

@@ -3,6 +3,7 @@ import type { Deps } from '../deps';
 import { auditContext } from '../http/context';
 import { AppError, unauthorized } from '../http/errors';
 import { formString, refusalToShow, signedIn } from '../http/pages';
+import { setRetryAfter } from '../http/error-handler';
 import { clearCookie, cookieNames, cookieOptions } from '../http/cookies';
 import { recordAuditNow } from '../audit/audit.service';
 import { checkPassword, checkTotp, firstStage, startSession } from './sign-in.service';
@@ -20,8 +21,7 @@ const field = (req: Request, name: string): string => formString(req.body, name)
 /** Renders a refusal on its form, with Retry-After when throttled; faults rethrow. */
 function renderRefusal(res: Response, thrown: unknown, view: string, model: Record<string, unknown>): void {
   const err = refusalToShow(thrown);
-  const retry = err.details.find((d) => typeof d['retryAfterSeconds'] === 'number');
-  if (retry) res.set('Retry-After', String(retry['retryAfterSeconds']));
+  setRetryAfter(res, err);
   res.status(err.status).render(view, { ...model, error: err });
 }
 

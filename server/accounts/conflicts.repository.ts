@@ -4,14 +4,12 @@ import { cursorColumn, keysetPage, type KeysetCursor, type KeysetOrder } from '.
 import type { ConflictKind } from '../db/review-tables';
 
 /**
- * The organizations a staff member has an active (not ended) conflict with. Read once per
- * authenticated request into the actor, so every access decision and list filter sees it.
+ * The organizations `users.id` has an active (not ended) conflict with, as a column of the query
+ * that resolves a session or token: read with the credential, in the same round trip, into the
+ * actor, so every access decision and list filter sees it.
  */
-export async function activeConflictOrganizations(db: DbOrTrx, userId: string): Promise<string[]> {
-  const rows = await db.selectFrom('conflicts').select('organization_id').distinct()
-    .where('user_id', '=', userId).where('ended_at', 'is', null).execute();
-  return rows.map((r) => r.organization_id);
-}
+export const recusedFromColumn = sql<string[]>`array(SELECT DISTINCT c.organization_id::text FROM conflicts c
+  WHERE c.user_id = users.id AND c.ended_at IS NULL)`.as('recused_from');
 
 /** A conflict with the organization's legal name, as lists and pages show it. */
 export interface ConflictRow {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DbOrTrx, SessionStage } from '../db/database';
+import { recusedFromColumn } from './conflicts.repository';
 
 export const IDLE_TIMEOUT_MS = 60 * 60 * 1000;
 export const ABSOLUTE_TIMEOUT_MS = 24 * 60 * 60 * 1000;
@@ -27,7 +28,7 @@ export async function createSession(db: DbOrTrx, userId: string, stage: SessionS
 export async function findLiveSession(db: DbOrTrx, id: string) {
   const row = await db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id')
     .select(['sessions.id_hash', 'sessions.stage', 'sessions.csrf_token', 'sessions.last_seen_at', 'sessions.expires_at',
-      'users.id as user_id', 'users.role', 'users.organization_id', 'users.email', 'users.name'])
+      'users.id as user_id', 'users.role', 'users.organization_id', 'users.email', 'users.name', recusedFromColumn])
     .where('sessions.id_hash', '=', sha256(id))
     .where('sessions.revoked_at', 'is', null)
     .where('users.disabled_at', 'is', null)
@@ -63,7 +64,7 @@ export async function createApiToken(db: DbOrTrx, userId: string) {
 /** The live token for a raw bearer value, with its user. */
 export async function findLiveToken(db: DbOrTrx, token: string) {
   return db.selectFrom('api_tokens').innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .select(['api_tokens.id as token_id', 'users.id as user_id', 'users.role', 'users.organization_id', 'users.email', 'users.name'])
+    .select(['api_tokens.id as token_id', 'users.id as user_id', 'users.role', 'users.organization_id', 'users.email', 'users.name', recusedFromColumn])
     .where('api_tokens.token_hash', '=', sha256(token))
     .where('api_tokens.revoked_at', 'is', null)
     .where('api_tokens.expires_at', '>', new Date())

@@ -7,6 +7,7 @@ import { auditContext } from '../http/context';
 import { createGuards } from '../http/guards';
 import { AppError, badRequest, notFound } from '../http/errors';
 import { formString, refusalToShow, signedIn } from '../http/pages';
+import { setRetryAfter } from '../http/error-handler';
 import { parser } from '../http/validate';
 import { COUNTRY_CODES } from './registration.countries';
 import { invitationSchema, registerSchema } from './registration.schemas';
@@ -65,8 +66,7 @@ function renderRefused(res: Response, view: string, thrown: unknown, model: Reco
   const field = typeof named === 'string' ? named : Object.hasOwn(CODE_FIELD, err.code) ? CODE_FIELD[err.code] : undefined;
   const help = field !== undefined && Object.hasOwn(FIELD_HELP, field) ? FIELD_HELP[field] : undefined;
   const error = err.code === 'invalid_request' && help ? new AppError(err.status, err.code, help[1], err.details) : err;
-  const retry = err.details.find((d) => typeof d['retryAfterSeconds'] === 'number');
-  if (retry) res.set('Retry-After', String(retry['retryAfterSeconds']));
+  setRetryAfter(res, err);
   res.status(err.status).render(view, { ...model, title: `Error: ${model.title}`, error, fieldErrors: help ? { [help[0]]: error.message } : {} });
 }
 

@@ -49,15 +49,20 @@ async function packagedBinaries(): Promise<{ nativeDir: string; version: string 
   return { nativeDir, version };
 }
 
+/** The account the server runs as, and where its cluster lives for `preferredDir`. */
+function placeCluster(preferredDir: string) {
+  const account = serverAccount();
+  return { account, dir: reachableClusterDir(account, preferredDir) };
+}
+
 /**
  * A server on the embedded binaries with its cluster in `preferredDir`, listening on 127.0.0.1
  * only. As root it runs as `postgres`, with binaries and cluster where that account can reach them.
  */
-export async function startEmbeddedCluster(preferredDir: string, password: string): Promise<{ port: number; clusterDir: string; fresh: boolean; stop: () => Promise<void> }> {
-  const account = serverAccount();
+export async function startEmbeddedCluster(preferredDir: string, password: string,
+  { account, dir } = placeCluster(preferredDir)): Promise<{ port: number; clusterDir: string; fresh: boolean; stop: () => Promise<void> }> {
   const { nativeDir, version } = await packagedBinaries();
   const binDir = reachableBinaries(account, nativeDir, version);
-  const dir = reachableClusterDir(account, preferredDir);
   const cluster = { binDir, dir, account, password };
   const fresh = !existsSync(path.join(dir, 'PG_VERSION'));
   if (fresh) await initCluster(cluster);
@@ -74,12 +79,11 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
   const password = ensureSecretFile(path.join(dataDir, 'postgres-password'), () => randomBytes(24).toString('base64url'));
   const urlFor = (port: number, db = 'portal') => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
   const preferred = path.join(dataDir, 'postgres');
-  const account = serverAccount();
-  const dir = reachableClusterDir(account, preferred);
-  const existing = runningPort(dir);
-  if (existing) return { url: urlFor(existing), clusterDir: dir, stop: async () => {} };
+  const placed = placeCluster(preferred);
+  const existing = runningPort(placed.dir);
+  if (existing) return { url: urlFor(existing), clusterDir: placed.dir, stop: async () => {} };
 
-  const server = await startEmbeddedCluster(preferred, password);
+  const server = await startEmbeddedCluster(preferred, password, placed);
   if (server.fresh) {
     const client = new pg.Client({ connectionString: urlFor(server.port, 'postgres') });
     await client.connect();

@@ -1,6 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
-import { notFound, toAppError, type ErrorBody } from './errors';
+import { notFound, toAppError, type AppError, type ErrorBody } from './errors';
 import { wantsJson } from './context';
+
+/** Retry-After from a throttled refusal's `retryAfterSeconds`; also for pages that show it in their form. */
+export function setRetryAfter(res: Response, err: AppError): void {
+  const retry = err.details.find((d) => typeof d['retryAfterSeconds'] === 'number');
+  if (retry) res.set('Retry-After', String(retry['retryAfterSeconds']));
+}
 
 /** Unmatched routes become the same 404 as a resource that is not the caller's. */
 export function notFoundHandler(_req: Request, _res: Response, next: NextFunction): void {
@@ -19,8 +25,7 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
     res.destroy();
     return;
   }
-  const retry = appError.details.find((d) => typeof d['retryAfterSeconds'] === 'number');
-  if (retry) res.set('Retry-After', String(retry['retryAfterSeconds']));
+  setRetryAfter(res, appError);
   if (appError.status === 503) res.set('Retry-After', '5');
   if (!wantsJson(req) && appError.status === 401) {
     res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl.slice(0, 500))}`);
