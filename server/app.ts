@@ -1,9 +1,9 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
-import { pinoHttp } from 'pino-http';
 import type { Deps } from './deps';
 import { PROJECT_ROOT, USWDS_DIST } from './paths';
-import { securityHeaders, noStore, requestId } from './http/security';
+import { securityHeaders, noStore } from './http/security';
+import { requestLog } from './http/request-log';
 import { bodyPaceGuard } from './http/body-pace';
 import { createMetrics } from './http/metrics';
 import { configureViews } from './http/render';
@@ -54,18 +54,12 @@ export function createApp(deps: Deps): Express {
   // Only the proxies named in TRUST_PROXY (default: one on this host) may say who the client is.
   app.set('trust proxy', deps.config.trustProxy);
   app.set('query parser', 'simple');
+  // Responses are no-store: an ETag (a SHA-1 of every body) would never be used.
+  app.set('etag', false);
   configureViews(app, { noCache: deps.config.nodeEnv === 'development' });
   const metrics = createMetrics(deps.pool);
 
-  app.use(pinoHttp({
-    logger: deps.logger,
-    genReqId: requestId,
-    serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
-  }));
+  app.use(requestLog(deps.logger));
   // Before anything reads a body: one that stalls or trickles is dropped (uploads answer 408 themselves).
   app.use(bodyPaceGuard(deps.config.bodyPace));
   app.use(metrics.track);
@@ -77,7 +71,7 @@ export function createApp(deps: Deps): Express {
   app.use('/assets/app', express.static(path.join(PROJECT_ROOT, 'public'), { index: false, maxAge: '1h' }));
   app.use(opsRoutes(deps, metrics));
 
-  app.use(authenticate(deps.db, secure));
+  app.use(authenticate(deps.db, deps.pool, secure));
   app.use(csrfProtection({ secret: deps.sessionSecret, secure, publicOrigin: new URL(deps.config.publicUrl).origin }));
   app.use((req, res, next) => {
     res.locals['actor'] = req.actor;

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import type pg from 'pg';
 import type { Db } from '../db/database';
 import { AppError } from '../http/errors';
 import { clearCookie, cookieNames, readCookies } from '../http/cookies';
@@ -10,13 +11,13 @@ const BEARER = /^Bearer ([\w-]{20,200})$/;
  * Resolves who is calling: a bearer token (API clients) or the session cookie (browsers). A session
  * still waiting for its TOTP step is kept on req.portalSession but is not an actor yet.
  */
-export function authenticate(db: Db, secure: boolean) {
+export function authenticate(db: Db, pool: pg.Pool, secure: boolean) {
   const names = cookieNames(secure);
   return async function auth(req: Request, res: Response, next: NextFunction): Promise<void> {
     const header = req.get('authorization');
     if (header) {
       const token = BEARER.exec(header)?.[1];
-      const row = token ? await findLiveToken(db, token) : undefined;
+      const row = token ? await findLiveToken(db, pool, token) : undefined;
       if (!row) {
         throw new AppError(401, 'invalid_token', 'The bearer token is invalid, expired or revoked. Get a new one from POST /api/v1/auth/tokens.');
       }
@@ -25,17 +26,19 @@ export function authenticate(db: Db, secure: boolean) {
         recusedFrom: row.role === 'vendor' ? [] : row.recused_from,
       };
       req.apiTokenId = row.token_id;
+      req.auditHead = row.audit_head;
       return next();
     }
     const rawId = readCookies(req)[names.session];
     if (rawId) {
-      const s = await findLiveSession(db, rawId);
+      const s = await findLiveSession(db, pool, rawId);
       if (!s) {
         clearCookie(res, names.session, secure);
         res.locals['sessionExpired'] = true;
         return next();
       }
       req.portalSession = { rawId, stage: s.stage, csrfToken: s.csrf_token, userId: s.user_id };
+      req.auditHead = s.audit_head;
       if (s.stage === 'full') {
         req.actor = {
           userId: s.user_id, role: s.role, organizationId: s.organization_id, email: s.email, name: s.name, via: 'session',

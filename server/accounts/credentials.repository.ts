@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { DbOrTrx, SessionStage } from '../db/database';
+import { sql } from 'kysely';
+import type pg from 'pg';
+import type { Db, DbOrTrx, SessionStage } from '../db/database';
+import { queryPrepared } from '../db/prepared';
 import { recusedFromColumn } from './conflicts.repository';
 
 export const IDLE_TIMEOUT_MS = 60 * 60 * 1000;
@@ -25,16 +28,15 @@ export async function createSession(db: DbOrTrx, userId: string, stage: SessionS
 }
 
 /** The live session for a raw id (not revoked, within idle and absolute limits), with its user. */
-export async function findLiveSession(db: DbOrTrx, id: string) {
-  const row = await db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id')
+export async function findLiveSession(db: Db, pool: pg.Pool, id: string) {
+  const [row] = await queryPrepared(pool, 'vrp_live_session', db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id')
     .select(['sessions.id_hash', 'sessions.stage', 'sessions.csrf_token', 'sessions.last_seen_at', 'sessions.expires_at',
-      'users.id as user_id', 'users.role', 'users.organization_id', 'users.email', 'users.name', recusedFromColumn])
+      'users.id as user_id', 'users.role', 'users.organization_id', 'users.email', 'users.name', recusedFromColumn, auditHeadColumn])
     .where('sessions.id_hash', '=', sha256(id))
     .where('sessions.revoked_at', 'is', null)
     .where('users.disabled_at', 'is', null)
     .where('sessions.expires_at', '>', new Date())
-    .where('sessions.last_seen_at', '>', new Date(Date.now() - IDLE_TIMEOUT_MS))
-    .executeTakeFirst();
+    .where('sessions.last_seen_at', '>', new Date(Date.now() - IDLE_TIMEOUT_MS)));
   if (row && Date.now() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
     await db.updateTable('sessions').set({ last_seen_at: new Date() }).where('id_hash', '=', row.id_hash).execute();
   }
@@ -61,15 +63,22 @@ export async function createApiToken(db: DbOrTrx, userId: string) {
   return { id: row.id, token, expiresAt };
 }
 
-/** The live token for a raw bearer value, with its user. */
-export async function findLiveToken(db: DbOrTrx, token: string) {
-  return db.selectFrom('api_tokens').innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .select(['api_tokens.id as token_id', 'users.id as user_id', 'users.role', 'users.organization_id', 'users.email', 'users.name', recusedFromColumn])
+/**
+ * The audit chain's head sequence when the caller was looked up: every change to the record writes
+ * an audit event in its own transaction, so this names the state the request starts from
+ * (server/submissions/queue.cache.ts keys cached queue pages on it).
+ */
+const auditHeadColumn = sql<string | null>`(SELECT max(seq) FROM audit_events)::text`.as('audit_head');
+
+/** The live token for a raw bearer value, with its user. A prepared statement: every API request runs it. */
+export async function findLiveToken(db: Db, pool: pg.Pool, token: string) {
+  const [row] = await queryPrepared(pool, 'vrp_live_token', db.selectFrom('api_tokens').innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .select(['api_tokens.id as token_id', 'users.id as user_id', 'users.role', 'users.organization_id', 'users.email', 'users.name', recusedFromColumn, auditHeadColumn])
     .where('api_tokens.token_hash', '=', sha256(token))
     .where('api_tokens.revoked_at', 'is', null)
     .where('api_tokens.expires_at', '>', new Date())
-    .where('users.disabled_at', 'is', null)
-    .executeTakeFirst();
+    .where('users.disabled_at', 'is', null));
+  return row;
 }
 
 export async function revokeApiToken(db: DbOrTrx, tokenId: string): Promise<void> {

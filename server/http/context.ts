@@ -21,6 +21,8 @@ declare global {
       portalSession?: RequestSession;
       /** Token id when authenticated by bearer token. */
       apiTokenId?: string;
+      /** The audit chain's head seq as the caller was looked up (null: empty chain): the state the request starts from. */
+      auditHead?: string | null;
     }
   }
 }

@@ -23,6 +23,8 @@ export function csrfProtection(opts: { secret: string; secure: boolean; publicOr
   const preToken = (pre: string) => createHmac('sha256', opts.secret).update(`csrf:${pre}`).digest('base64url');
 
   return function csrf(req: Request, res: Response, next: NextFunction): void {
+    // A bearer token is never sent by a browser on its own: nothing to protect, no form to render.
+    if (req.apiTokenId) return next();
     const cookies = readCookies(req);
     let pre = cookies[names.pre];
     if (!pre || !/^[\w-]{43}$/.test(pre)) {
@@ -30,7 +32,7 @@ export function csrfProtection(opts: { secret: string; secure: boolean; publicOr
       res.cookie(names.pre, pre, cookieOptions(opts.secure));
     }
     res.locals['csrfToken'] = req.portalSession?.csrfToken ?? preToken(pre);
-    if (SAFE.has(req.method) || req.apiTokenId) return next();
+    if (SAFE.has(req.method)) return next();
     const hasSessionCookie = Boolean(cookies[names.session]);
     if (req.path.startsWith('/api/') && !hasSessionCookie) return next();
 

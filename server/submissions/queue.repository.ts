@@ -2,7 +2,6 @@ import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Database, DbOrTrx, SubmissionStatus } from '../db/database';
 import { cursorColumn, keysetPage, type KeysetCursor, type KeysetOrder } from '../db/keyset';
 import type { QueueFilter } from './queue.params';
-import { submissionColumns } from './submissions.repository';
 
 /**
  * SQL of the staff queue. Every query here leaves out drafts and the asker's recused organizations.
@@ -57,26 +56,45 @@ export async function estimateMatches(db: DbOrTrx, f: QueueFilter, who: QueueAsk
   return Math.round(rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0);
 }
 
-/** One page of queue rows in `order` after `cursor` (one more than `limit`, to know if another follows). */
-export function listQueueRows(db: DbOrTrx, f: QueueFilter, who: QueueAsker, order: KeysetOrder, cursor: KeysetCursor | undefined, limit: number) {
-  const q = db.selectFrom('submissions').innerJoin('proceedings', 'proceedings.id', 'submissions.proceeding_id')
-    .select(submissionColumns).select(['submissions.priority', 'submissions.tags']).select(cursorColumn(order));
-  return keysetPage(applyQueueFilter(q, f, who), order, cursor, limit).execute();
-}
+const iso = (col: string) => sql`to_char(${sql.ref(col)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** What the queue shows beside each row: organization, open assignments, and its flags. */
-export async function queueDetails(db: DbOrTrx, ids: readonly string[]) {
-  if (!ids.length) return [];
-  return db.selectFrom('submissions').innerJoin('organizations', 'organizations.id', 'submissions.organization_id')
-    .select(['submissions.id', 'organizations.legal_name'])
-    .select(sql<{ id: string; name: string; dueAt: string }[]>`COALESCE((SELECT json_agg(json_build_object('id', u.id, 'name', u.name,
-      'dueAt', to_char(a.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY a.due_at, u.name)
-      FROM assignments a JOIN users u ON u.id = a.reviewer_id WHERE a.submission_id = submissions.id AND a.ended_at IS NULL), '[]'::json)`.as('assignees'))
-    .select(sql<boolean>`${FLAG_SQL.overdue}`.as('overdue'))
-    .select(sql<boolean>`${FLAG_SQL.confidential}`.as('confidential'))
-    .select(sql<boolean>`${FLAG_SQL.flagged}`.as('flagged'))
-    .select(sql<boolean>`${FLAG_SQL.openRequest}`.as('open_request'))
-    .where('submissions.id', 'in', [...ids]).execute();
+/**
+ * One page of the queue in `order` after `cursor` (one row more than `limit`, to know if another
+ * follows), each row's API item already built as JSON text by PostgreSQL in the same statement:
+ * the submission as submissionJson() shapes it, its documents as documentJson() does, and what
+ * triage needs (organization, open assignments, flags). The inner query finds the page's ids by the
+ * order's index; the outer one builds JSON for those rows only. One round trip, and Node neither
+ * parses the rows nor serialises them (docs/review-queue.md "Where the time went"); a test holds
+ * this shape equal to submissionJson's.
+ */
+export function queueItemRows(db: DbOrTrx, f: QueueFilter, who: QueueAsker, order: KeysetOrder, cursor: KeysetCursor | undefined, limit: number) {
+  const ids = keysetPage(applyQueueFilter(db.selectFrom('submissions')
+    .select(['submissions.id', sql.ref(order.column).as('sort_t')]).select(cursorColumn(order)), f, who), order, cursor, limit);
+  const dir = order.dir === 'asc' ? sql`ASC` : sql`DESC`;
+  return sql<{ id: string; cursor_t: string; item: string }>`
+    SELECT p.id, p.cursor_t, json_build_object(
+      'id', submissions.id, 'docket', pr.docket, 'kind', submissions.kind, 'parentId', submissions.parent_id, 'status', submissions.status, 'title', submissions.title,
+      'summary', submissions.summary, 'argument', submissions.argument, 'fields', submissions.fields, 'organizationId', submissions.organization_id,
+      'createdBy', submissions.created_by, 'trackingNumber', submissions.tracking_number, 'submittedAt', ${iso('submissions.submitted_at')}, 'late', submissions.late,
+      'contentDigest', submissions.content_digest, 'withdrawnAt', ${iso('submissions.withdrawn_at')}, 'withdrawalReason', submissions.withdrawal_reason,
+      'createdAt', ${iso('submissions.created_at')}, 'updatedAt', ${iso('submissions.updated_at')}, 'version', submissions.version,
+      'documents', COALESCE((SELECT json_agg(json_build_object('id', d.id, 'label', d.label, 'description', d.description,
+          'originalName', d.original_name, 'mediaType', d.media_type, 'size', d.size, 'sha256', d.sha256,
+          'confidential', d.confidential, 'publicVersionOf', d.public_version_of, 'flags', d.flags, 'createdAt', ${iso('d.created_at')})
+        ORDER BY d.created_at, d.id) FROM documents d WHERE d.submission_id = submissions.id), '[]'::json),
+      'organizationName', o.legal_name, 'priority', submissions.priority, 'tags', to_json(submissions.tags), 'assignees', asg.list,
+      'dueAt', asg.list -> 0 -> 'dueAt',
+      'overdue', ${FLAG_SQL.overdue}, 'confidential', ${FLAG_SQL.confidential}, 'flagged', ${FLAG_SQL.flagged},
+      'openRequest', ${FLAG_SQL.openRequest}
+    )::text AS item
+    FROM (${ids}) p
+    JOIN submissions ON submissions.id = p.id
+    JOIN proceedings pr ON pr.id = submissions.proceeding_id
+    LEFT JOIN organizations o ON o.id = submissions.organization_id
+    CROSS JOIN LATERAL (SELECT COALESCE(json_agg(json_build_object('id', u.id, 'name', u.name, 'dueAt', ${iso('a.due_at')})
+        ORDER BY a.due_at, u.name), '[]'::json) AS list
+      FROM assignments a JOIN users u ON u.id = a.reviewer_id WHERE a.submission_id = submissions.id AND a.ended_at IS NULL) asg
+    ORDER BY p.sort_t ${dir}, p.id ${dir}`.execute(db).then((r) => r.rows);
 }
 
 /** Highlighted title, organization name and excerpt for the rows of a page, with `start`/`stop` around matches. */

@@ -16,7 +16,7 @@ import { submitSubmission } from './submit.service';
 import { listDocuments } from '../documents/documents.repository';
 import { findSubmission } from './submissions.repository';
 import { submissionJson } from './submission.json';
-import { listSubmissions } from './submissions.list';
+import { listSubmissionsBody } from './submissions.list';
 import { countQueue } from './queue.list';
 import { evidenceApi } from './evidence.api';
 
@@ -48,12 +48,12 @@ export function submissionsApi(deps: Deps): Router {
     + 'Staff: the review queue (docs/review-queue.md): ?docket=&status=&kind=&assignee=me|unassigned|<userId>'
     + '&overdue=&late=&confidential=&flagged=&openRequest=&q=&sort=&cursor=&limit=.', roles: ['any'] });
   router.get('/submissions', requireSignIn, async (req, res) => {
-    res.json(await listSubmissions(deps.db, askerFor(req), req.query));
+    res.type('application/json').send(await listSubmissionsBody(deps.db, askerFor(req), req.query, req.auditHead));
   });
 
   describe({ method: 'get', path: '/submissions/counts', tag: TAG, summary: 'Staff: submissions per state under the queue filters (each exact up to `cap`; `capped` names those with more).', roles: ['reviewer', 'supervisor'] });
   router.get('/submissions/counts', requirePermission('submission.review'), async (req, res) => {
-    res.json(await countQueue(deps.db, askerFor(req), req.query));
+    res.json(await countQueue(deps.db, askerFor(req), req.query, req.auditHead));
   });
 
   describe({ method: 'get', path: '/submissions/:id', tag: TAG, summary: 'One submission with its documents and, once issued, its disposition (never a draft or approval data).', roles: ['any'] });

@@ -8,7 +8,7 @@ import { uuidParam } from '../http/params';
 import { listDocumentsFor } from '../documents/documents.repository';
 import { submissionJson } from './submission.json';
 import { listSubmissionRows } from './submissions.repository';
-import { listQueue } from './queue.list';
+import { listQueue, listQueueJson } from './queue.list';
 
 /** Sort keys clients may name, mapped to columns: never interpolate what the client sent. */
 const SORTS = {
@@ -48,4 +48,9 @@ export async function listSubmissions(db: Db, asker: Asker, query: Record<string
     items: rows.map((s) => submissionJson(s, docs.filter((d) => d.submission_id === s.id))),
     nextCursor: next ? encodeCursor(next) : null,
   };
+}
+
+/** GET /submissions as the response body: the staff queue's JSON comes from PostgreSQL whole (queue.list.ts). */
+export async function listSubmissionsBody(db: Db, asker: Asker, query: Record<string, unknown>, asOf?: string | null): Promise<string | Buffer> {
+  return asker.actor.role === 'vendor' ? JSON.stringify(await listSubmissions(db, asker, query)) : listQueueJson(db, asker, query, asOf);
 }

@@ -150,3 +150,24 @@ describe('recusal and vendors', () => {
     expect((await staffGet(t, mine.vendorToken, '/api/v1/submissions/counts')).status).toBe(403);
   });
 });
+
+describe('queue item shape', () => {
+  it('when an item is built by PostgreSQL, then it equals the submission as GET /submissions/{id} shows it, documents and assignments included', async () => {
+    const proceeding = await buildProceeding(t.deps);
+    const filed = await fileWithDocuments(t, proceeding, { confidential: true, flagged: true });
+    const other = await staffWithToken(t, 'reviewer');
+    await assign(t, filed.id, other.user.id, new Date(Date.now() + 72 * HOUR));
+    await assign(t, filed.id, reviewer.user.id, new Date(Date.now() + 24 * HOUR));
+    await sql`UPDATE submissions SET tags = '{export,urgent}', priority = 'high' WHERE id = ${filed.id}`.execute(t.deps.db);
+    const single = await staffGet(t, reviewer.token, `/api/v1/submissions/${filed.id}`);
+    const [item] = (await queue(`docket=${proceeding.docket}`)).body.items;
+    const { disposition: _none, ...submission } = single.body;
+    expect(item).toEqual({
+      ...submission, organizationName: expect.any(String), priority: 'high', tags: ['export', 'urgent'],
+      assignees: [expect.objectContaining({ id: reviewer.user.id }), expect.objectContaining({ id: other.user.id })],
+      dueAt: item.assignees[0].dueAt, overdue: false, confidential: true, flagged: true, openRequest: false,
+    });
+    expect(item.documents).toHaveLength(3);
+    expect(new Date(item.dueAt).getTime()).toBeGreaterThan(Date.now());
+  });
+});
