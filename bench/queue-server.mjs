@@ -1,13 +1,14 @@
 // Queue benchmark server process (forked by bench/queue.mjs; not run by hand). Two modes:
 //   floor  - a bare Express 5 hello-world (the same Express the portal runs on)
-//   portal - the real app, compiled, from dist/, on the seeded database given as the third argument
+//   portal - the real app, compiled, from dist/, on the seeded database given as the third argument;
+//            a fourth argument "false" turns the queue cache off (QUEUE_CACHE=false)
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 
 const require = createRequire(import.meta.url);
-const [mode, databaseUrl] = process.argv.slice(2);
+const [mode, databaseUrl, queueCache = 'true'] = process.argv.slice(2);
 let shutdown = async () => {};
 process.on('message', (msg) => { if (msg.type === 'exit') void shutdown().then(() => process.exit(0)); });
 
@@ -29,7 +30,7 @@ async function portal() {
   const dir = path.join(os.tmpdir(), `vrp-queue-bench-${process.pid}`);
   const config = loadConfig({
     NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, DATA_DIR: path.join(dir, 'data'), UPLOADS_DIR: path.join(dir, 'uploads'),
-    SESSION_SECRET: randomBytes(32).toString('hex'), WORKER_IN_PROCESS: 'false',
+    SESSION_SECRET: randomBytes(32).toString('hex'), WORKER_IN_PROCESS: 'false', QUEUE_CACHE: queueCache,
   });
   const runtime = await openRuntime(config);
   const server = createHttpServer(createApp(runtime.deps)).listen(0, '127.0.0.1');

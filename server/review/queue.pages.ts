@@ -44,7 +44,8 @@ export function queuePages(deps: Deps): Router {
       form = singleQuery(req.query, FIELDS);
       // Counts take the filters only: the order and the page do not change them.
       const filters = Object.fromEntries(Object.entries(form).filter(([k]) => k !== 'sort' && k !== 'cursor'));
-      [page, counts] = await Promise.all([listQueue(deps.db, asker, form, req.auditHead), countQueue(deps.db, asker, filters, req.auditHead)]);
+      const asOf = deps.config.queueCache ? req.auditHead : undefined;
+      [page, counts] = await Promise.all([listQueue(deps.db, asker, form, asOf), countQueue(deps.db, asker, filters, asOf)]);
     } catch (err) {
       error = refusalToShow(err);
     }

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { Deps } from '../deps';
 import { mailDomain } from '../deps';
 import { auditContext } from '../http/context';
@@ -30,6 +30,8 @@ const TAG = 'submissions';
 export function submissionsApi(deps: Deps): Router {
   const router = Router();
   const { requireSignIn, requirePermission, askerFor } = createGuards(deps.db);
+  /** The state queue answers may be kept for: the audit head the request started from, unless QUEUE_CACHE is off. */
+  const queueState = (req: Request) => (deps.config.queueCache ? req.auditHead : undefined);
   /** Reads back after a change the caller was allowed to make. */
   const present = async (id: string) => {
     const sub = await findSubmission(deps.db, id);
@@ -48,12 +50,12 @@ export function submissionsApi(deps: Deps): Router {
     + 'Staff: the review queue (docs/review-queue.md): ?docket=&status=&kind=&assignee=me|unassigned|<userId>'
     + '&overdue=&late=&confidential=&flagged=&openRequest=&q=&sort=&cursor=&limit=.', roles: ['any'] });
   router.get('/submissions', requireSignIn, async (req, res) => {
-    res.type('application/json').send(await listSubmissionsBody(deps.db, askerFor(req), req.query, req.auditHead));
+    res.type('application/json').send(await listSubmissionsBody(deps.db, askerFor(req), req.query, queueState(req)));
   });
 
   describe({ method: 'get', path: '/submissions/counts', tag: TAG, summary: 'Staff: submissions per state under the queue filters (each exact up to `cap`; `capped` names those with more).', roles: ['reviewer', 'supervisor'] });
   router.get('/submissions/counts', requirePermission('submission.review'), async (req, res) => {
-    res.json(await countQueue(deps.db, askerFor(req), req.query, req.auditHead));
+    res.json(await countQueue(deps.db, askerFor(req), req.query, queueState(req)));
   });
 
   describe({ method: 'get', path: '/submissions/:id', tag: TAG, summary: 'One submission with its documents and, once issued, its disposition (never a draft or approval data).', roles: ['any'] });
