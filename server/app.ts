@@ -40,6 +40,7 @@ import { notesApi } from './review/notes.api';
 import { notesPages } from './review/notes.pages';
 import { findingsApi } from './review/findings.api';
 import { findingsPages } from './review/findings.pages';
+import { FORM_FIELDS_MAX as FINDINGS_FORM_FIELDS, FORM_PATH as FINDINGS_FORM_PATH } from './review/findings.form';
 import { responseToArgumentsApi } from './review/response-to-arguments.api';
 import { responseToArgumentsPages } from './review/response-to-arguments.pages';
 import { reviewPagePages } from './review/review-page.pages';
@@ -66,7 +67,8 @@ export function createApp(deps: Deps): Express {
   app.use(securityHeaders());
   app.use(noStore);
   // The input screen, before static files, operations routes and routers (README "Request limits").
-  app.use(screenUrl, jsonBody(), formBody(), screenBody);
+  // The findings form carries a row per argument (up to the API's limit), more than 100 fields.
+  app.use(screenUrl, jsonBody(), formBody([{ path: FINDINGS_FORM_PATH, parameterLimit: FINDINGS_FORM_FIELDS }]), screenBody);
   app.use('/assets/uswds', express.static(USWDS_DIST, { index: false, maxAge: '1d', immutable: false }));
   app.use('/assets/app', express.static(path.join(PROJECT_ROOT, 'public'), { index: false, maxAge: '1h' }));
   app.use(opsRoutes(deps, metrics));

@@ -62,7 +62,9 @@ export const DECISIONS = {
   /** Ask the organization behind a response a question: a reviewing role, on a submission it may see. */
   'information_request.create': rule<SubmissionOwnership>((actor, sub) => onVisible(actor, sub,
     can(actor, 'information_request.create'), `role ${actor.role} may not ask about this submission`)),
-  'organization.see': rule<{ id: string }>((actor, org) => or404(canSeeOrganization(actor, org.id), 'not visible to actor')),
+  /** An organization's profile: its members, and staff not recused from it (a recusal is audited as one). */
+  'organization.see': rule<{ id: string }>((actor, org) => or404(canSeeOrganization(actor, org.id),
+    isStaff(actor.role) && actor.recusedFrom.includes(org.id) ? RECUSED : 'not visible to actor')),
   /** List and manage the members of one's own organization (`id` null: the actor has none). */
   'organization.members': rule<{ id: string | null }>((actor, org) => {
     const decision = membershipDecision(actor, org.id);

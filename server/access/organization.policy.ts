@@ -7,9 +7,13 @@ import { isStaff } from './actor';
  * exist). Callers ask through authorize.ts, which audits every "no".
  */
 
-/** Members see their own organization; staff see every organization they may review. */
-export function canSeeOrganization(actor: Pick<Actor, 'role' | 'organizationId'>, organizationId: string): boolean {
-  return isStaff(actor.role) || actor.organizationId === organizationId;
+/**
+ * Members see their own organization; staff see every organization except those they declared a
+ * conflict with (recusal hides the organization's profile and members as it hides its submissions).
+ */
+export function canSeeOrganization(actor: Pick<Actor, 'role' | 'organizationId' | 'recusedFrom'>, organizationId: string): boolean {
+  if (isStaff(actor.role)) return !actor.recusedFrom.includes(organizationId);
+  return actor.organizationId === organizationId;
 }
 
 /** What to answer when someone asks to manage (list, invite) an organization's members. */

@@ -74,9 +74,25 @@ function verifyForm(_req: IncomingMessage, _res: unknown, buf: Buffer, encoding:
 /** express.json with the screen's byte checks (errors thrown in verify keep their status and code). */
 export const jsonBody = (): RequestHandler => express.json({ limit: BODY_LIMIT, strict: true, verify: verifyJson });
 
-/** express.urlencoded (flat names, at most 100) with the screen's byte checks. */
-export const formBody = (): RequestHandler =>
-  express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 100, verify: verifyForm });
+/** A form that may post more than the default 100 fields: its POST path and its own ceiling. */
+export interface LongForm { path: RegExp; parameterLimit: number }
+
+/** Fields a posted form may have, unless it is one of the long forms named to formBody. */
+export const FORM_FIELDS = 100;
+
+/**
+ * express.urlencoded (flat names, at most FORM_FIELDS; a POST to one of `longForms` at most its own
+ * ceiling) with the screen's byte checks. The body size limit is the same for every form.
+ */
+export function formBody(longForms: readonly LongForm[] = []): RequestHandler {
+  const parser = (parameterLimit: number) => express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit, verify: verifyForm });
+  const standard = parser(FORM_FIELDS);
+  const long = longForms.map((f) => ({ path: f.path, parse: parser(f.parameterLimit) }));
+  return (req, res, next) => {
+    const match = req.method === 'POST' ? long.find((f) => f.path.test(req.path)) : undefined;
+    (match?.parse ?? standard)(req, res, next);
+  };
+}
 
 /** Every key and string of the parsed body, at any depth: after jsonBody and formBody. */
 export function screenBody(req: Request, _res: Response, next: NextFunction): void {

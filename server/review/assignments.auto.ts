@@ -17,7 +17,8 @@ export interface AutoAssignResult {
 
 /**
  * Assigns every filed, unassigned submission of a docket (oldest filing first) to the eligible
- * reviewer with the least open work, skipping reviewers conflicted with its organization; ties
+ * reviewer with the least open work (open assignments on submissions still under review, in every
+ * proceeding: eligibleReviewers), skipping reviewers conflicted with its organization; ties
  * break by name, then id. One transaction under an advisory lock per docket, so two runs at once
  * queue and the second finds nothing left to assign. Submissions of organizations the supervisor
  * is recused from are left out entirely (they are invisible to them).

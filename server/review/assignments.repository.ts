@@ -62,6 +62,12 @@ export const activeConflict = (db: DbOrTrx, userId: string, organizationId: stri
   db.selectFrom('conflicts').select(['id', 'kind', 'declared_at']).where('user_id', '=', userId)
     .where('organization_id', '=', organizationId).where('ended_at', 'is', null).orderBy('declared_at').limit(1).executeTakeFirst();
 
+/**
+ * The states whose open assignments are work still to do. An assignment stays open (no `ended_at`)
+ * when its submission is decided or withdrawn, but it is no longer anyone's workload.
+ */
+export const UNDER_REVIEW = ['submitted', 'in_review'] as const;
+
 /** A reviewing account, its open workload and the organizations it is conflicted with. */
 export interface ReviewerLoad { id: string; name: string; email: string; open: number; conflictedWith: string[] }
 
@@ -75,8 +81,9 @@ export interface ReviewerQuery {
 
 /**
  * Active reviewing accounts with their open workload, least loaded first, then by name and id so
- * equal workloads always break the same way. Each carries the organizations it declared an active
- * conflict with.
+ * equal workloads always break the same way. Open workload: assignments not ended, on submissions
+ * still under review (UNDER_REVIEW), in every proceeding. Each carries the organizations it
+ * declared an active conflict with.
  */
 export async function eligibleReviewers(db: DbOrTrx, query: ReviewerQuery = {}): Promise<ReviewerLoad[]> {
   const uncounted = query.uncounted ?? [];
@@ -85,6 +92,7 @@ export async function eligibleReviewers(db: DbOrTrx, query: ReviewerQuery = {}):
     eb.selectFrom('assignments').innerJoin('submissions', 'submissions.id', 'assignments.submission_id')
       .select((e) => e.fn.countAll<string>().as('n'))
       .whereRef('assignments.reviewer_id', '=', 'users.id').where('assignments.ended_at', 'is', null)
+      .where('submissions.status', 'in', [...UNDER_REVIEW])
       .$if(uncounted.length > 0, (w) => w.where('submissions.organization_id', 'not in', [...uncounted])).as('open'),
     sql<string[]>`ARRAY(SELECT c.organization_id FROM conflicts c WHERE c.user_id = users.id AND c.ended_at IS NULL)`.as('conflicted_with'),
   ]).where('users.disabled_at', 'is', null);

@@ -1,5 +1,6 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Database, DbOrTrx, SubmissionStatus } from '../db/database';
+import { UNDER_REVIEW } from './assignments.repository';
 
 /*
  * The dashboard's figures. Every query reads filed submissions only (staff never see drafts) and
@@ -21,13 +22,17 @@ export async function countByState(db: DbOrTrx, hidden: readonly string[]): Prom
   return rows.map((r) => ({ status: r.status, count: Number(r.count) }));
 }
 
+/** Open assignments on submissions still under review (the workload auto-assign balances), as a query to build on. */
+const openWork = (db: DbOrTrx, hidden: readonly string[]) => visible(db.selectFrom('submissions'), hidden)
+  .innerJoin('assignments', 'assignments.submission_id', 'submissions.id')
+  .where('submissions.status', 'in', [...UNDER_REVIEW]).where('assignments.ended_at', 'is', null);
+
 /** Open assignments past their due date, oldest due first. */
 export function overdueAssignments(db: DbOrTrx, hidden: readonly string[], now: Date, limit: number) {
-  return visible(db.selectFrom('submissions'), hidden)
-    .innerJoin('assignments', 'assignments.submission_id', 'submissions.id')
+  return openWork(db, hidden)
     .innerJoin('users', 'users.id', 'assignments.reviewer_id')
     .select(['submissions.id', 'submissions.title', 'submissions.tracking_number', 'assignments.due_at', 'users.name as reviewer'])
-    .where('assignments.ended_at', 'is', null).where('assignments.due_at', '<', now)
+    .where('assignments.due_at', '<', now)
     .orderBy('assignments.due_at').orderBy('assignments.id').limit(limit).execute();
 }
 
@@ -44,9 +49,7 @@ export function overdueRequests(db: DbOrTrx, hidden: readonly string[], now: Dat
 /** How many rows the two overdue lists have in all (the lists themselves are capped). */
 export async function overdueTotals(db: DbOrTrx, hidden: readonly string[], now: Date) {
   const [a, r] = await Promise.all([
-    visible(db.selectFrom('submissions'), hidden).innerJoin('assignments', 'assignments.submission_id', 'submissions.id')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('assignments.ended_at', 'is', null).where('assignments.due_at', '<', now).executeTakeFirstOrThrow(),
+    openWork(db, hidden).select((eb) => eb.fn.countAll<string>().as('n')).where('assignments.due_at', '<', now).executeTakeFirstOrThrow(),
     visible(db.selectFrom('submissions'), hidden).innerJoin('information_requests', 'information_requests.submission_id', 'submissions.id')
       .select((eb) => eb.fn.countAll<string>().as('n')).where('submissions.status', 'in', ['submitted', 'in_review'])
       .where('information_requests.answered_at', 'is', null).where('information_requests.due_at', '<', now).executeTakeFirstOrThrow(),
@@ -55,12 +58,12 @@ export async function overdueTotals(db: DbOrTrx, hidden: readonly string[], now:
 }
 
 /**
- * Open assignments per reviewer: every active reviewer and supervisor (zero included, so idle
- * people show), with how many of their open assignments are past due.
+ * Open assignments per reviewer, on submissions still under review (the count auto-assign
+ * balances): every active reviewer and supervisor (zero included, so idle people show), with how
+ * many of them are past due.
  */
 export async function reviewerWorkload(db: DbOrTrx, hidden: readonly string[], now: Date) {
-  const open = visible(db.selectFrom('submissions'), hidden).innerJoin('assignments', 'assignments.submission_id', 'submissions.id')
-    .select(['assignments.reviewer_id', 'assignments.due_at']).where('assignments.ended_at', 'is', null);
+  const open = openWork(db, hidden).select(['assignments.reviewer_id', 'assignments.due_at']);
   const rows = await db.selectFrom('users').leftJoin(open.as('open'), 'open.reviewer_id', 'users.id')
     .select(['users.id', 'users.name', 'users.role',
       (eb) => eb.fn.count<string>('open.reviewer_id').as('open'),

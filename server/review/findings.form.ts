@@ -1,22 +1,36 @@
 import type { FindingArgument, Ruling } from '../db/review-tables';
 import { badRequest } from '../http/errors';
 import { formString } from '../http/pages';
-import type { FindingsInput } from './findings.schemas';
+import { ARGUMENTS_MAX, type FindingsInput } from './findings.schemas';
+
+/** The most argument rows the page's form carries: as many as the API accepts. */
+export const PAGE_ROWS = ARGUMENTS_MAX;
 
 /**
- * The most argument rows one page form carries: the input screen takes at most 100 form fields
- * (server/http/input-screen.ts), four per row plus the CSRF token and the row count. Findings
- * with more arguments are saved through the API.
+ * Form fields a full findings form posts: four per row, plus the CSRF token, the row count and the
+ * button pressed. The input screen allows 100 fields on other forms; app.ts gives this route this
+ * many (server/http/input-screen.ts `formBody`), so the page and the API take the same 200 arguments.
  */
-export const PAGE_ROWS = 24;
+export const FORM_FIELDS_MAX = 4 * PAGE_ROWS + 3;
+
+/** The path of the findings form's POST (the route in findings.pages.ts), for the input screen. */
+export const FORM_PATH = /^\/review\/submissions\/[^/]+\/findings$/;
+
+/** The value of the "Add another argument" button: re-render the form with one more blank row, save nothing. */
+export const ADD_ROW = 'add-row';
 
 /** One row of the findings form, as typed (strings) or pre-filled. */
 export interface FormRow { number: string; summary: string; ruling: Ruling | ''; reasoning: string }
 
+const BLANK: FormRow = { number: '', summary: '', ruling: '', reasoning: '' };
+
+/** The posted rows with one blank row more (the "Add another argument" button), up to PAGE_ROWS. */
+export const withBlankRow = (rows: FormRow[]): FormRow[] => (rows.length < PAGE_ROWS ? [...rows, { ...BLANK }] : rows);
+
 /** Rows to show: the latest findings or the suggestion, then one blank row to add an argument. */
 export function rowsFor(args: ReadonlyArray<Partial<FindingArgument> & { number: number; summary: string }>): FormRow[] {
   const rows: FormRow[] = args.map((a) => ({ number: String(a.number), summary: a.summary, ruling: a.ruling ?? '', reasoning: a.reasoning ?? '' }));
-  return rows.length < PAGE_ROWS ? [...rows, { number: '', summary: '', ruling: '', reasoning: '' }] : rows;
+  return withBlankRow(rows);
 }
 
 /** The rows a posted form carries (`number-0`, `summary-0`, ...), as typed, for showing again. */

@@ -8,6 +8,14 @@ import { streamStored } from '../documents/download';
  * The bytes were inspected at upload (magic bytes match the stored media type), and the response
  * carries `Content-Security-Policy: sandbox` without `allow-scripts`, so even a hostile file runs
  * no script and gets an opaque origin; `nosniff` stops a browser from guessing another type.
+ *
+ * The page's `<iframe>` carries no `sandbox` attribute: Chromium refuses to start its PDF viewer in
+ * a frame sandboxed by the attribute (it shows its "blocked" page) whatever allow- keywords it has.
+ * Without it, Chromium (156, headless included: test/browser/review-page.test.ts) hands the bytes to
+ * its viewer (PDFium) and puts only a wrapper page of its own in the frame; it does not apply this
+ * CSP's `sandbox` to that wrapper, and the vendor's bytes never become a document of our origin.
+ * The header still sandboxes the response wherever a browser renders it as a document itself.
+ * Residual behaviour of the viewer (PDF JavaScript, links): docs/review-page-dashboard.md.
  */
 
 /** Stored media types a browser shows by itself, and how the page embeds each. */
@@ -15,7 +23,7 @@ const PREVIEWABLE: Readonly<Record<string, 'pdf' | 'image'>> = {
   'application/pdf': 'pdf', 'image/png': 'image', 'image/jpeg': 'image', 'image/gif': 'image', 'image/webp': 'image',
 };
 
-/** 'pdf' (shown in a sandboxed iframe), 'image' (an img), or null when only a download is offered. */
+/** 'pdf' (an iframe; the response sandboxes itself), 'image' (an img), or null when only a download is offered. */
 export const previewKind = (mediaType: string): 'pdf' | 'image' | null => {
   const bare = mediaType.split(';')[0]!.trim().toLowerCase();
   return Object.hasOwn(PREVIEWABLE, bare) ? PREVIEWABLE[bare]! : null;

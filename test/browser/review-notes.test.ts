@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import type { TestApp } from '../helpers/app';
 import { buildUser, type TestUser } from '../helpers/factories';
 import { fileResponse } from '../helpers/filings';
-import { useAppInBrowser, expectNoAxeViolations, signIn, watchForPageProblems, type TestBrowser } from '../helpers/browser';
+import { useAppInBrowser, expectNoAxeViolations, isFocused, signIn, tabTo, watchForPageProblems, type TestBrowser } from '../helpers/browser';
 
 /** The notes, findings and response-to-arguments pages in Chromium: zero axe WCAG 2.1 AA violations in every state. */
 let t: TestApp;
@@ -71,6 +71,41 @@ describe('the findings page', () => {
     await page.waitForSelector('.vrp-findings');
     expect(await page.locator('#page-status').innerText()).toContain('Findings saved as version 1.');
     await expectNoAxeViolations(page);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('adding argument rows without JavaScript', () => {
+  it('when a reviewer presses "Add another argument" by keyboard, then the form returns with the typed text, a new row in view, no violations, and saving keeps the added argument', async () => {
+    const f = await fileResponse(t);
+    const { page, problems } = await asReviewer();
+    const action = `/review/submissions/${f.id}/findings`;
+    await page.goto(`${t.url}${action}`);
+    await page.selectOption('#ruling-0', 'not_persuasive');
+    await page.fill('#reasoning-0', 'Typed before the row was added.');
+    expect(await page.locator('#number-3').count()).toBe(0);
+
+    await tabTo(page, 'button[value="add-row"]', 80);
+    await Promise.all([page.waitForURL((u) => u.hash === '#argument-row-3'), page.keyboard.press('Enter')]);
+    await page.waitForLoadState('load');
+
+    expect(await page.locator('#reasoning-0').inputValue()).toBe('Typed before the row was added.');
+    expect(await page.locator('#ruling-0').inputValue()).toBe('not_persuasive');
+    expect(await page.locator('#number-3').inputValue()).toBe('');
+    expect(await page.locator('#page-status').innerText()).toContain('Row 4 added');
+    await expectNoAxeViolations(page);
+    // Tab from the row the fragment pointed at reaches the new row's first field.
+    await tabTo(page, '#number-3', 10);
+    expect(await isFocused(page, '#number-3')).toBe(true);
+    await page.keyboard.type('3');
+    await page.fill('#summary-3', 'An argument the reviewer split out.');
+    await page.selectOption('#ruling-3', 'moot');
+    await page.fill('#reasoning-3', 'Settled elsewhere.');
+    await page.selectOption('#ruling-1', 'persuasive');
+    await page.fill('#reasoning-1', 'Notice came late.');
+    await submitForm(page, action);
+    await page.waitForSelector('.vrp-findings');
+    expect(await page.locator('.vrp-findings').innerText()).toContain('An argument the reviewer split out.');
     expect(problems).toEqual([]);
   });
 });

@@ -251,6 +251,46 @@ describe('automatic assignment', () => {
     expect(await mailTo(b.email)).toHaveLength(2);
   });
 
+  it('when workloads are skewed, then only open assignments on submissions still under review count, in every proceeding; conflicts are skipped and equal loads break by name, then id', async () => {
+    const { proceeding, filed } = await docketWith(4);
+    const reviewers = [];
+    for (let i = 0; i < 5; i += 1) reviewers.push(await buildUser(t.deps, { role: 'reviewer' }));
+    const [a, e, b, c, d] = reviewers as [TestUser, TestUser, TestUser, TestUser, TestUser];
+    for (const [u, name] of [[a, 'Avery Skew'], [e, 'Avery Skew'], [b, 'Abbey Skew'], [c, 'Aaron Skew'], [d, 'Dana Skew']] as const) {
+      await t.deps.db.updateTable('users').set({ name }).where('id', '=', u.id).execute();
+    }
+    const [lo, hi] = a.id < e.id ? [a, e] : [e, a]; // same name: the lower id comes first
+    const openOn = async (reviewerId: string, closeAs?: 'decided' | 'withdrawn') => {
+      const f = await fileResponse(t); // each in a proceeding of its own
+      expect((await assign(f.id, { reviewerId, dueAt: inDays(9) })).status).toBe(201);
+      if (closeAs === 'withdrawn') await as(request(t.app).post(`/api/v1/submissions/${f.id}/withdraw`), f.vendorToken).send({ reason: 'Settled.' }).expect(200);
+      if (closeAs === 'decided') await t.deps.db.updateTable('submissions').set({ status: 'decided' }).where('id', '=', f.id).execute();
+    };
+    // Avery (a) has three open assignments, all on closed submissions: no workload. Abbey two and Aaron one under review elsewhere.
+    await openOn(a.id, 'decided');
+    await openOn(a.id, 'decided');
+    await openOn(a.id, 'withdrawn');
+    await openOn(b.id);
+    await openOn(b.id);
+    await openOn(c.id);
+    await declare(c.id, filed[3]!.organizationId);
+
+    const res = await autoAssign(proceeding.docket, { dueAt: inDays(7), reviewerIds: [d.id, c.id, b.id, e.id, a.id] });
+
+    // Loads: Aaron 1, Abbey 2, Avery(lo) 0, Avery(hi) 0, Dana 0.
+    // #0 -> Avery lo (name, then id); #1 -> Avery hi; #2 -> Dana (the last at 0); #3: all but Abbey at 1, Aaron first by name
+    // but conflicted with #3's organization -> Avery lo.
+    expect(res.status).toBe(200);
+    expect(res.body.assigned.map((x: { submissionId: string; reviewerId: string }) => [x.submissionId, x.reviewerId]))
+      .toEqual([[filed[0]!.id, lo.id], [filed[1]!.id, hi.id], [filed[2]!.id, d.id], [filed[3]!.id, lo.id]]);
+    // The assign page shows the same workload the run balanced.
+    const { agent } = await signInBrowser(t.app, await buildUser(t.deps, { role: 'supervisor' }));
+    const page = await agent.get(`/review/submissions/${(await fileResponse(t)).id}/assign`);
+    expect(page.text).toContain('Aaron Skew (1 open)');
+    expect(page.text).toContain('Abbey Skew (2 open)');
+    expect(page.text).toContain('Dana Skew (1 open)');
+  });
+
   it('when two auto-assign runs start at once, then every submission is assigned exactly once', async () => {
     const { proceeding, filed } = await docketWith(5);
     const [a, b] = [await buildUser(t.deps, { role: 'reviewer' }), await buildUser(t.deps, { role: 'reviewer' })];

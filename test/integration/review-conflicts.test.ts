@@ -266,6 +266,35 @@ describe('recusal in lists and of supplements and replies', () => {
   });
 });
 
+describe('recusal from the organization itself', () => {
+  it('when a recused reviewer asks for the organization\'s profile, then 404 exactly as for an unknown one, audited as a recusal; ending the conflict restores it', async () => {
+    const { user, token } = await staffWithToken(t, 'reviewer');
+    const made = await declare(token, { organizationId: x.organizationId, kind: 'financial_interest', statement });
+    expect(made.status).toBe(201);
+    const profile = `/api/v1/organizations/${x.organizationId}`;
+    expect((await bearer(plain.token)('get', profile)).status).toBe(200);
+    const unknown = await bearer(token)('get', '/api/v1/organizations/00000000-0000-4000-8000-000000000000');
+    const hiddenSubmission = await bearer(token)('get', `/api/v1/submissions/${x.id}`);
+    const seq = await headSeq();
+
+    const res = await bearer(token)('get', profile);
+
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual(unknown.body);
+    expect(JSON.stringify(res.body)).not.toContain(x.vendor.email);
+    // The same answer a recused reviewer gets for the organization's submission: 404 not_found, audited as a recusal.
+    expect([hiddenSubmission.status, hiddenSubmission.body.error.code]).toEqual([404, 'not_found']);
+    expect(await eventsSince(seq, user.id)).toEqual([{ subject_type: 'organization', subject_id: x.organizationId,
+      data: expect.objectContaining({ decision: 'organization.see', reason: 'recused: declared conflict' }) }]);
+    // Another organization stays visible to them.
+    expect((await bearer(token)('get', `/api/v1/organizations/${y.organizationId}`)).status).toBe(200);
+    await bearer(token)('delete', `/api/v1/conflicts/${made.body.id}`).expect(200);
+    const back = await bearer(token)('get', profile);
+    expect(back.status).toBe(200);
+    expect(back.body.members.map((m: { email: string }) => m.email)).toContain(x.vendor.email);
+  });
+});
+
 describe('the page /account/conflicts', () => {
   const session = async () => signInBrowser(t.app, await buildUser(t.deps, { role: 'supervisor' }));
   const post = (s: Awaited<ReturnType<typeof session>>, form: Record<string, string>) =>

@@ -166,3 +166,25 @@ describe('navigation', () => {
     expect(nav(await page(admin.token))).toEqual([]);
   });
 });
+
+// Last in the file: it adds a decided and a withdrawn submission, which the counts above do not expect.
+describe('workload of closed submissions', () => {
+  it('when a reviewer\'s open assignments are on decided or withdrawn submissions, then they are neither workload nor overdue', async () => {
+    const reviewer = await staffWithToken(t, 'reviewer');
+    const [decided, withdrawn, live] = [await fileResponse(t, { title: 'Closed D' }), await fileResponse(t, { title: 'Closed W' }), await fileResponse(t, { title: 'Live L' })];
+    const by = supervisor.user.id;
+    await t.deps.db.insertInto('assignments').values([decided, withdrawn, live].map((f) =>
+      ({ submission_id: f.id, reviewer_id: reviewer.user.id, assigned_by: by, due_at: new Date(Date.now() - DAY) }))).execute();
+    await t.deps.db.updateTable('submissions').set({ status: 'decided' }).where('id', '=', decided.id).execute();
+    await request(t.app).post(`/api/v1/submissions/${withdrawn.id}/withdraw`).set('Authorization', `Bearer ${withdrawn.vendorToken}`).send({ reason: 'Settled.' }).expect(200);
+
+    const res = await dashboard(supervisor.token);
+
+    expect(load(res.body, reviewer.user.id)).toMatchObject({ openAssignments: 1, overdueAssignments: 1 });
+    const overdueIds = res.body.overdue.assignments.items.map((i: { submissionId: string }) => i.submissionId);
+    expect(overdueIds).toContain(live.id);
+    expect(overdueIds).not.toContain(decided.id);
+    expect(overdueIds).not.toContain(withdrawn.id);
+    expect(res.body.overdue.assignments.total).toBe(2); // a1's, seeded above, and Live L's
+  });
+});

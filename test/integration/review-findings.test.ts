@@ -191,6 +191,84 @@ describe('the findings page', () => {
     ]);
   });
 
+  it('when a response has 40 numbered arguments, then the page suggests all 40 and saving them through the page makes a version with 40', async () => {
+    const text = Array.from({ length: 40 }, (_, i) => `${i + 1}. The directive's ground ${i + 1} does not hold for our products.`).join('\n');
+    const f = await fileResponse(t, { argument: text });
+    const user = await buildUser(t.deps, { role: 'reviewer' });
+    const { agent } = await signInBrowser(t.app, user);
+
+    const page = await agent.get(`/review/submissions/${f.id}/findings`);
+
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<input type="hidden" name="rows" value="41">');
+    expect(page.text).toMatch(/name="number-39"[^>]* value="40"/);
+    expect(page.text).toContain('ground 40 does not hold');
+    expect(page.text).toMatch(/name="number-40"[^>]* value=""/);
+    expect(page.text).toContain('Add another argument');
+    const form: Record<string, string> = { _csrf: csrfFrom(page.text), rows: '41' };
+    for (let i = 0; i < 40; i += 1) {
+      Object.assign(form, { [`number-${i}`]: String(i + 1), [`summary-${i}`]: `The directive's ground ${i + 1} does not hold for our products.`,
+        [`ruling-${i}`]: i % 2 ? 'persuasive' : 'not_persuasive', [`reasoning-${i}`]: `Reasoning on ground ${i + 1}.` });
+    }
+    Object.assign(form, { 'number-40': '', 'summary-40': '', 'ruling-40': '', 'reasoning-40': '' }); // 166 fields in all
+
+    const saved = await agent.post(`/review/submissions/${f.id}/findings`).type('form').send(form);
+
+    expect([saved.status, saved.headers['location']]).toEqual([303, `/review/submissions/${f.id}/findings?saved=1`]);
+    const stored = (await read(f.id)).body.arguments as { number: number; ruling: string; reasoning: string }[];
+    expect(stored.map((a) => a.number)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(stored[39]).toMatchObject({ number: 40, ruling: 'persuasive', reasoning: 'Reasoning on ground 40.' });
+  });
+
+  it('when "Add another argument" is pressed, then the form comes back with what was typed and one more blank row, and nothing is saved', async () => {
+    const f = await fileResponse(t);
+    const { agent } = await signInBrowser(t.app, await buildUser(t.deps, { role: 'reviewer' }));
+    const page = await agent.get(`/review/submissions/${f.id}/findings`);
+    const typed = {
+      _csrf: csrfFrom(page.text), rows: '3', action: 'add-row',
+      'number-0': '1', 'summary-0': 'No evidence.', 'ruling-0': 'not_persuasive', 'reasoning-0': 'Typed before adding a row.',
+      'number-1': '2', 'summary-1': 'No notice.', 'ruling-1': '', 'reasoning-1': '',
+      'number-2': '3', 'summary-2': 'A third argument the reviewer split out.', 'ruling-2': 'moot', 'reasoning-2': 'Settled elsewhere.',
+    };
+
+    const res = await agent.post(`/review/submissions/${f.id}/findings`).type('form').send(typed);
+
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<input type="hidden" name="rows" value="4">');
+    expect(res.text).toContain('Typed before adding a row.');
+    expect(res.text).toContain('A third argument the reviewer split out.');
+    expect(res.text).toMatch(/<option value="moot" selected>/);
+    expect(res.text).toMatch(/name="number-3"[^>]* value=""/);
+    expect(res.text).toContain('id="argument-row-3"');
+    expect(res.text).toContain(`formaction="/review/submissions/${f.id}/findings#argument-row-4"`);
+    expect(res.text).toContain('Row 4 added at the end of the form.');
+    expect(res.text).not.toContain('vrp-error-summary');
+    expect(await versionsOf(f.id)).toEqual([]);
+  });
+
+  it('when the form has 200 rows, then it saves them all, offers no further row, and the API refuses a 201st argument as the page does', async () => {
+    const f = await fileResponse(t);
+    const { agent } = await signInBrowser(t.app, await buildUser(t.deps, { role: 'supervisor' }));
+    const csrf = csrfFrom((await agent.get(`/review/submissions/${f.id}/findings`)).text);
+
+    const full = await agent.post(`/review/submissions/${f.id}/findings`).type('form').send({ _csrf: csrf, rows: '200', action: 'add-row' });
+    expect(full.status).toBe(200);
+    expect(full.text).toContain('<input type="hidden" name="rows" value="200">');
+    expect(full.text).not.toContain('name="number-200"');
+    expect(full.text).not.toContain('Add another argument</button>');
+    expect(full.text).toContain('The form holds at most 200 arguments');
+
+    const form: Record<string, string> = { _csrf: csrf, rows: '200' };
+    for (let i = 0; i < 200; i += 1) Object.assign(form, { [`number-${i}`]: String(i + 1), [`summary-${i}`]: `A${i + 1}.`, [`ruling-${i}`]: 'moot', [`reasoning-${i}`]: `R${i + 1}.` });
+    const saved = await agent.post(`/review/submissions/${f.id}/findings`).type('form').send(form); // 802 fields
+    expect(saved.status).toBe(303);
+    expect((await read(f.id)).body.arguments).toHaveLength(200);
+
+    const tooMany = await save(f.id, { arguments: Array.from({ length: 201 }, (_, i) => arg(i + 1)) });
+    expect(tooMany.status).toBe(400);
+    expect(await versionsOf(f.id)).toEqual([1]);
+  });
+
   it('when the response was withdrawn, then the page offers no form, and a save posted anyway shows not_reviewable in place; legal sees no form either', async () => {
     const f = await fileResponse(t);
     await as(request(t.app).post(`/api/v1/submissions/${f.id}/withdraw`), f.vendorToken).send({ reason: 'Settled.' }).expect(200);

@@ -82,7 +82,9 @@ describe('what the page shows', () => {
     expect(res.text).toContain('Response details');
     expect(res.text).toContain('Fieldwork Endpoint 9');
     expect(res.text).toContain(`href="/api/v1/documents/${f.pdfId}/content"`);
-    expect(res.text).toMatch(new RegExp(`<iframe[^>]* sandbox src="/review/documents/${f.pdfId}/preview"`));
+    // The PDF frame carries no sandbox attribute (Chromium's PDF viewer will not start in one); the preview response sandboxes itself.
+    expect(res.text).toMatch(new RegExp(`<iframe class="vrp-preview__frame" src="/review/documents/${f.pdfId}/preview"`));
+    expect(res.text).not.toMatch(/<iframe[^>]* sandbox/);
     expect(res.text).toMatch(new RegExp(`<img[^>]* src="/review/documents/${f.pngId}/preview"`));
     expect(res.text).toContain('Which contracts cover Fieldwork Endpoint 9?');
     expect(res.text).toContain(NOTE_TEXT);
@@ -217,6 +219,10 @@ describe('document preview', () => {
       expect(csp.split(';').map((s: string) => s.trim())).toContain('sandbox');
       expect(csp).not.toContain('allow-scripts');
       expect(csp).toContain("frame-ancestors 'self'");
+      // The download link keeps the content route's headers: an attachment, never rendered, never framed.
+      const download = await as(`/api/v1/documents/${id}/content`, reviewer.token).buffer(true);
+      expect(download.headers['content-disposition']).toMatch(/^attachment;/);
+      expect(download.headers['content-security-policy']).toBe("sandbox; default-src 'none'; frame-ancestors 'none'");
     }
     const audited = await t.deps.db.selectFrom('audit_events').select('subject_id').where('action', '=', 'document.previewed')
       .where('actor_id', '=', reviewer.user.id).where('subject_id', 'in', [f.pdfId, f.pngId]).execute();

@@ -24,9 +24,15 @@ describe('inviteDecision', () => {
 
 describe('canSeeOrganization', () => {
   it('when members or staff look, then yes; another vendor, no', () => {
-    expect(canSeeOrganization({ role: 'vendor', organizationId: ORG_A }, ORG_A)).toBe(true);
-    expect(canSeeOrganization({ role: 'legal', organizationId: null }, ORG_A)).toBe(true);
-    expect(canSeeOrganization({ role: 'vendor', organizationId: ORG_B }, ORG_A)).toBe(false);
+    expect(canSeeOrganization({ role: 'vendor', organizationId: ORG_A, recusedFrom: [] }, ORG_A)).toBe(true);
+    expect(canSeeOrganization({ role: 'legal', organizationId: null, recusedFrom: [] }, ORG_A)).toBe(true);
+    expect(canSeeOrganization({ role: 'vendor', organizationId: ORG_B, recusedFrom: [] }, ORG_A)).toBe(false);
+  });
+  it('when staff declared a conflict with the organization, then no (recusal); other organizations stay visible', () => {
+    for (const role of ['reviewer', 'supervisor', 'legal', 'admin'] as const) {
+      expect(canSeeOrganization({ role, organizationId: null, recusedFrom: [ORG_A] }, ORG_A)).toBe(false);
+      expect(canSeeOrganization({ role, organizationId: null, recusedFrom: [ORG_A] }, ORG_B)).toBe(true);
+    }
   });
 });
 
