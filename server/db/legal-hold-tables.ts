@@ -18,3 +18,9 @@ export interface LegalHoldTable {
 export interface LegalHoldTables {
   legal_holds: LegalHoldTable;
 }
+
+/**
+ * The SQLSTATE the database raises when a DELETE (or TRUNCATE) would remove anything of a
+ * proceeding under a legal hold (legal_hold_guard(), migrations/2026-12-02T1000_legal_hold.ts).
+ */
+export const LEGAL_HOLD_SQLSTATE = 'VPH01';
