@@ -22,33 +22,52 @@ export async function countEvents(db: DbOrTrx, c: EventCount): Promise<number> {
 /** Filters of the audit list (checked by the route); all optional. Time is half-open: `from` <= t < `before`. */
 export interface EventFilter { subjectId?: string; actorId?: string; action?: string; from?: Date; before?: Date }
 
+/** The seq range a time range covers (inclusive; an open end stays open), or null when no event falls in it. */
+export interface SeqRange { first?: number; last?: number }
+
 /**
- * Events after sequence number `after`, in order, one more than `limit` (to know if a page follows).
- * A time range becomes a seq range first: the writer never lets time run backwards along the chain
- * (audit.service.ts), so the first event at or after `from` and the last before `before` bound it,
- * each found with one probe of (occurred_at, seq). The walk then uses the primary key or the
- * (subject|actor|action, seq) index, whatever the filters; the time predicates stay, exactly.
+ * The writer never lets time run backwards along the chain (audit.service.ts), so a time range is a
+ * seq range: the first event at or after `from` and the last before `before`, each one probe of
+ * (occurred_at, seq), in one round trip. Null when the range holds no event.
  */
-export function eventsQuery(db: DbOrTrx, f: EventFilter, after: number, limit: number) {
-  let q = db.selectFrom('audit_events').selectAll().where('seq', '>', String(after)).orderBy('seq').limit(limit + 1);
+export function seqRangeQuery(from: Date | undefined, before: Date | undefined) {
+  const first = from ? sql`(SELECT seq FROM audit_events WHERE occurred_at >= ${from} ORDER BY occurred_at, seq LIMIT 1)` : sql`NULL::bigint`;
+  const last = before ? sql`(SELECT seq FROM audit_events WHERE occurred_at < ${before} ORDER BY occurred_at DESC, seq DESC LIMIT 1)` : sql`NULL::bigint`;
+  return sql<{ first: string | null; last: string | null }>`SELECT ${first} AS first, ${last} AS last`;
+}
+
+/** Runs seqRangeQuery: the range, or null when the time range holds no event. */
+export async function seqRangeOf(db: DbOrTrx, from: Date | undefined, before: Date | undefined): Promise<SeqRange | null> {
+  const { rows } = await seqRangeQuery(from, before).execute(db);
+  const r = rows[0];
+  if ((from && !r?.first) || (before && !r?.last)) return null;
+  const range: SeqRange = { ...(r?.first ? { first: Number(r.first) } : {}), ...(r?.last ? { last: Number(r.last) } : {}) };
+  return range.first !== undefined && range.last !== undefined && range.first > range.last ? null : range;
+}
+
+/**
+ * Events after sequence number `after` within `range`, in order, one more than `limit` (to know if
+ * a page follows). With the seq bounds as plain values the planner walks the primary key or the
+ * (subject|actor|action, seq) index over exactly that stretch, whatever the filters; the time
+ * predicates stay too, so a row never shows outside the range asked for.
+ */
+export function eventsQuery(db: DbOrTrx, f: EventFilter, after: number, limit: number, range?: SeqRange) {
+  let q = db.selectFrom('audit_events').selectAll().where('seq', '>', String(Math.max(after, (range?.first ?? 1) - 1))).orderBy('seq').limit(limit + 1);
+  if (range?.last !== undefined) q = q.where('seq', '<=', String(range.last));
   if (f.subjectId) q = q.where('subject_id', '=', f.subjectId);
   if (f.actorId) q = q.where('actor_id', '=', f.actorId);
   if (f.action) q = q.where('action', '=', f.action);
-  if (f.from) {
-    const from = f.from;
-    q = q.where('occurred_at', '>=', from).where('seq', '>=', (eb) => eb.selectFrom('audit_events').select('seq')
-      .where('occurred_at', '>=', from).orderBy('occurred_at').orderBy('seq').limit(1));
-  }
-  if (f.before) {
-    const before = f.before;
-    q = q.where('occurred_at', '<', before).where('seq', '<=', (eb) => eb.selectFrom('audit_events').select('seq')
-      .where('occurred_at', '<', before).orderBy('occurred_at', 'desc').orderBy('seq', 'desc').limit(1));
-  }
+  if (f.from) q = q.where('occurred_at', '>=', f.from);
+  if (f.before) q = q.where('occurred_at', '<', f.before);
   return q;
 }
 
-/** Runs eventsQuery (kept apart so a test can EXPLAIN the very statement the route runs). */
-export const listEvents = (db: DbOrTrx, f: EventFilter, after: number, limit: number) => eventsQuery(db, f, after, limit).execute();
+/** One page of events: the time range turned into seq bounds first (one query), then the walk. */
+export async function listEvents(db: DbOrTrx, f: EventFilter, after: number, limit: number) {
+  if (!f.from && !f.before) return eventsQuery(db, f, after, limit).execute();
+  const range = await seqRangeOf(db, f.from, f.before);
+  return range ? eventsQuery(db, f, after, limit, range).execute() : [];
+}
 
 export type AuditEventRow = Awaited<ReturnType<typeof listEvents>>[number];
 
