@@ -46,6 +46,9 @@ import { responseToArgumentsPages } from './review/response-to-arguments.pages';
 import { reviewPagePages } from './review/review-page.pages';
 import { dashboardApi } from './review/dashboard.api';
 import { dashboardPages } from './review/dashboard.pages';
+import { auditPages } from './audit/audit.pages';
+import { legalHoldApi } from './proceedings/legal-hold.api';
+import { legalHoldPages } from './proceedings/legal-hold.pages';
 
 /** Builds the Express app from its dependencies; main.ts listens, tests call it in-process. */
 export function createApp(deps: Deps): Express {
@@ -97,6 +100,7 @@ export function createApp(deps: Deps): Express {
   api.use(dispositionsApi(deps));
   api.use(dashboardApi(deps));
   api.use(assignmentsApi(deps));
+  api.use(legalHoldApi(deps));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.config.publicUrl));
   });
@@ -116,6 +120,7 @@ export function createApp(deps: Deps): Express {
   app.use(reviewPagePages(deps));
   app.use(dashboardPages(deps));
   app.use(assignmentPages(deps));
+  app.use(auditPages(deps), legalHoldPages(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

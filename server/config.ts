@@ -31,6 +31,8 @@ export interface Config {
   readonly metricsToken?: string;
   /** How slowly a request body may arrive before its connection is dropped (http/body-pace.ts). */
   readonly bodyPace: { readonly stallMs: number; readonly minBytesPerSecond: number; readonly windowMs: number };
+  /** Drafts untouched (no edit, no upload) this many days are purged daily, except in held proceedings (docs/legal-hold.md). */
+  readonly draftRetentionDays: number;
 }
 
 interface RawSettings {
@@ -53,6 +55,7 @@ interface RawSettings {
   BODY_STALL_SECONDS: number;
   BODY_MIN_BYTES_PER_SECOND: number;
   BODY_RATE_WINDOW_SECONDS: number;
+  DRAFT_RETENTION_DAYS: number;
 }
 
 const settingsSchema: JSONSchemaType<RawSettings> = {
@@ -82,6 +85,7 @@ const settingsSchema: JSONSchemaType<RawSettings> = {
     BODY_STALL_SECONDS: { type: 'number', minimum: 0.1, maximum: 3600, default: 20 },
     BODY_MIN_BYTES_PER_SECOND: { type: 'number', minimum: 0, maximum: 1e9, default: 1024 },
     BODY_RATE_WINDOW_SECONDS: { type: 'number', minimum: 0.1, maximum: 3600, default: 30 },
+    DRAFT_RETENTION_DAYS: { type: 'integer', minimum: 1, maximum: 36500, default: 180 },
   },
   required: [],
   additionalProperties: true,
@@ -139,5 +143,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyPace: Object.freeze({
       stallMs: s.BODY_STALL_SECONDS * 1000, minBytesPerSecond: s.BODY_MIN_BYTES_PER_SECOND, windowMs: s.BODY_RATE_WINDOW_SECONDS * 1000,
     }),
+    draftRetentionDays: s.DRAFT_RETENTION_DAYS,
   });
 }

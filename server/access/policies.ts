@@ -35,6 +35,8 @@ const PERMISSIONS = {
   // --- triage ---
   'submission.triage': ['supervisor'],
   'assignment.read': ['reviewer', 'supervisor', 'legal', 'admin'],
+  // --- legal hold (docs/legal-hold.md): placing and releasing preserve the record; legal only ---
+  'legal_hold.manage': ['legal'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -32,8 +32,10 @@ const AUDIT_CHAIN_LOCK = 0x5650_4155; // "VPAU"
  */
 export async function recordAudit(trx: Transaction<Database>, ctx: AuditContext, entry: AuditEntry): Promise<AuditHead> {
   await sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(trx);
-  const head = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const occurredAt = new Date();
+  const head = await trx.selectFrom('audit_events').select(['seq', 'hash', 'occurred_at']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  // Time never runs backwards along the chain (a clock stepped back, or two hosts' clocks apart, give
+  // the previous event's time): so a time range is a seq range, and GET /audit?from=&to= walks indexes.
+  const occurredAt = new Date(Math.max(Date.now(), head ? head.occurred_at.getTime() : 0));
   const event: ChainedEvent = {
     seq: head ? Number(head.seq) + 1 : 1,
     occurredAt: occurredAt.toISOString(),

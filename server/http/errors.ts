@@ -1,3 +1,5 @@
+import { LEGAL_HOLD_SQLSTATE } from '../db/legal-hold-tables';
+
 /**
  * One error type for everything the portal refuses on purpose. `code` is stable (clients branch on
  * it); `message` is for a person and says what to do. Unknown errors become `internal_error`.
@@ -40,6 +42,10 @@ export function toAppError(err: unknown): AppError {
   }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return new AppError(e.status, 'bad_request', 'The request could not be read.');
+  }
+  if (e?.code === LEGAL_HOLD_SQLSTATE) {
+    // The database refused a DELETE of something of a proceeding under a legal hold (docs/legal-hold.md).
+    return conflict('legal_hold', 'This proceeding is under a legal hold: nothing of it can be deleted, a draft\'s documents included, until agency legal staff release the hold.');
   }
   if (isDatabaseUnavailable(err)) {
     return new AppError(503, 'service_unavailable', 'The database is unavailable. Try again in a moment.');

@@ -8,6 +8,7 @@ import { sendMailTask } from '../notifications/outbox.worker';
 import { sweepUploads } from '../documents/sweep';
 import { pruneAttempts } from '../accounts/attempts.repository';
 import { remindAssignments } from '../review/assignments.reminders';
+import { purgeAbandonedDrafts } from '../submissions/drafts.purge';
 
 /** What the job runner needs: the app pool (app role), kysely over it, the mailer and a logger. */
 export interface JobRunnerDeps {
@@ -21,6 +22,8 @@ export interface JobRunnerDeps {
   concurrency?: number;
   /** PUBLIC_URL: links and the Message-ID domain of the e-mails jobs write (assignment reminders). */
   publicUrl: string;
+  /** DRAFT_RETENTION_DAYS (default 180): the daily purge of abandoned drafts (docs/legal-hold.md). */
+  draftRetentionDays?: number;
 }
 
 /** A running job runner; `stop` lets running jobs finish, then releases its connections. */
@@ -41,7 +44,7 @@ export async function startJobRunner(deps: JobRunnerDeps): Promise<JobRunner> {
     pgPool: deps.pool,
     taskList: {
       [SEND_MAIL_TASK]: sendMailTask({ db: deps.db, mailer: deps.mailer, logger }), [SWEEP_TASK]: sweepTask(deps, logger), [PRUNE_ATTEMPTS_TASK]: pruneTask(deps, logger),
-      [REMIND_ASSIGNMENTS_TASK]: remindTask(deps, logger),
+      [REMIND_ASSIGNMENTS_TASK]: remindTask(deps, logger), [PURGE_DRAFTS_TASK]: purgeDraftsTask(deps, logger),
     },
     concurrency: deps.concurrency ?? 2,
     // New jobs arrive by LISTEN/NOTIFY; polling catches retries whose backoff has run out.
@@ -53,6 +56,7 @@ export async function startJobRunner(deps: JobRunnerDeps): Promise<JobRunner> {
       { task: SWEEP_TASK, match: '17 * * * *', identifier: SWEEP_TASK },
       { task: PRUNE_ATTEMPTS_TASK, match: '41 * * * *', identifier: PRUNE_ATTEMPTS_TASK },
       { task: REMIND_ASSIGNMENTS_TASK, match: '7 * * * *', identifier: REMIND_ASSIGNMENTS_TASK },
+      { task: PURGE_DRAFTS_TASK, match: '29 3 * * *', identifier: PURGE_DRAFTS_TASK },
     ]),
     logger: workerLogger(logger),
   });
@@ -106,6 +110,16 @@ function remindTask(deps: JobRunnerDeps, logger: Logger): Task {
   return async () => {
     const sent = await remindAssignments(deps.db, { publicUrl: deps.publicUrl, mailDomain: new URL(deps.publicUrl).hostname });
     logger.info({ sent }, 'assignment reminders queued');
+  };
+}
+
+export const PURGE_DRAFTS_TASK = 'purge_abandoned_drafts';
+
+/** Daily: drafts untouched for the retention period go, with their files, except in held proceedings. */
+function purgeDraftsTask(deps: JobRunnerDeps, logger: Logger): Task {
+  return async () => {
+    const report = await purgeAbandonedDrafts(deps.db, { retentionDays: deps.draftRetentionDays ?? 180, uploadsDir: deps.uploadsDir });
+    logger.info({ report }, 'abandoned drafts purged');
   };
 }
 

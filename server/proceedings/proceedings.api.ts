@@ -1,4 +1,5 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
+import { isStaff } from '../access/actor';
 import type { Deps } from '../deps';
 import { auditContext } from '../http/context';
 import { createGuards } from '../http/guards';
@@ -13,6 +14,8 @@ import { createProceeding, updateProceeding } from './proceedings.service';
 import { findProceedingByDocket, listNoticeDocuments, type ProceedingRow } from './proceedings.repository';
 import { proceedingJson } from './proceeding.json';
 import { listProceedings } from './proceedings.list';
+import { activeHoldJson } from './legal-hold.json';
+import { findActiveHold } from './legal-hold.repository';
 
 const parseCreate = parser(createProceedingSchema);
 const parsePatch = parser(patchProceedingSchema);
@@ -28,17 +31,22 @@ function docketParam(raw: unknown): string {
 export function proceedingsApi(deps: Deps): Router {
   const router = Router();
   const { requirePermission } = createGuards(deps.db);
-  /** Responds with the whole proceeding, its version as the ETag (for If-Match on the next PATCH). */
-  const present = async (res: Response, row: ProceedingRow, status = 200) => {
+  /**
+   * Responds with the whole proceeding, its version as the ETag (for If-Match on the next PATCH).
+   * Staff also see whether it is under a legal hold, and why (`legalHold`); vendors and the public do not.
+   */
+  const present = async (req: Request, res: Response, row: ProceedingRow, status = 200) => {
     const docs = await listNoticeDocuments(deps.db, [row.id]);
-    res.status(status).set('ETag', `"${row.version}"`).json(proceedingJson(row, docs, new Date()));
+    const json = proceedingJson(row, docs, new Date());
+    const staff = req.actor !== undefined && isStaff(req.actor.role);
+    res.status(status).set('ETag', `"${row.version}"`).json(staff ? { ...json, legalHold: activeHoldJson(await findActiveHold(deps.db, row.id)) } : json);
   };
 
   describe({ method: 'post', path: '/proceedings', tag: TAG, summary: 'Open a proceeding (docket, notice, response window, late policy, limits, response schema).', roles: ['admin'], requestBody: createProceedingSchema, response: { status: 201, schema: proceedingResponse } });
   router.post('/proceedings', requirePermission('proceeding.create'), async (req, res) => {
     const row = await createProceeding(deps.db, auditContext(req), parseCreate(req.body));
     res.location(`/api/v1/proceedings/${row.docket}`);
-    await present(res, row, 201);
+    await present(req, res, row, 201);
   });
 
   describe({ method: 'get', path: '/proceedings', tag: TAG, summary: 'List proceedings (?status=open|upcoming|closed&limit=&cursor=).', response: { status: 200, schema: proceedingListResponse } });
@@ -50,7 +58,7 @@ export function proceedingsApi(deps: Deps): Router {
   router.get('/proceedings/:docket', async (req, res) => {
     const row = await findProceedingByDocket(deps.db, docketParam(req.params['docket']));
     if (!row) throw notFound('proceeding');
-    await present(res, row);
+    await present(req, res, row);
   });
 
   describe({ method: 'patch', path: '/proceedings/:docket', tag: TAG, summary: 'Amend a proceeding (If-Match: <version> -> 409 when stale); the docket never changes.', roles: ['admin'], requestBody: patchProceedingSchema, response: { status: 200, schema: proceedingResponse } });
@@ -58,7 +66,7 @@ export function proceedingsApi(deps: Deps): Router {
     const docket = docketParam(req.params['docket']);
     refuseNulls(req.body);
     const row = await updateProceeding(deps.db, auditContext(req), docket, parsePatch(req.body), ifMatchVersion(req));
-    await present(res, row);
+    await present(req, res, row);
   });
 
   return router;

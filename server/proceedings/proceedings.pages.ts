@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Deps } from '../deps';
 import type { Db } from '../db/database';
-import type { Actor } from '../access/actor';
+import { isStaff, type Actor } from '../access/actor';
 import { notFound } from '../http/errors';
 import { bytesWithExact } from '../http/format';
 import { singleQuery } from '../http/pagination';
@@ -11,6 +11,7 @@ import { findProceedingByDocket, listNoticeDocuments } from './proceedings.repos
 import { proceedingJson } from './proceeding.json';
 import { noticeParagraphs, proceedingCard, type ProceedingCard } from './proceedings.page-model';
 import { DOCKET } from './proceedings.schemas';
+import { staffHoldView } from './legal-hold.page-model';
 
 type Status = 'open' | 'upcoming' | 'closed';
 
@@ -36,6 +37,7 @@ async function noticeModel(deps: Deps, req: Request, docket: string) {
     limits: { file: bytesWithExact(json.limits.maxFileBytes), files: json.limits.maxFiles, total: bytesWithExact(json.limits.maxTotalBytes) },
     documents: json.noticeDocuments.map((d) => ({ ...d, size: bytesWithExact(d.size) })),
     cta: callToAction(req.actor, card),
+    legalHold: req.actor && isStaff(req.actor.role) ? await staffHoldView(deps.db, req.actor, row.id, row.docket) : null,
   };
 }
 

@@ -146,6 +146,10 @@ export const proceedingResponse = {
     },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
+    legalHold: {
+      type: ['object', 'null'], description: 'Staff only (absent for vendors and the public): the active legal hold, or null.',
+      properties: { id: { type: 'string', format: 'uuid' }, reason: { type: 'string' }, placedAt: { type: 'string', format: 'date-time' }, placedBy: { type: 'object' } },
+    },
   },
 } as const;
 
