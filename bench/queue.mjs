@@ -163,9 +163,12 @@ async function main() {
     }
     const floor = startServer('floor');
     const portal = startServer('portal', url.toString());
+    servers.push(floor, portal);
+    const [f, p] = await Promise.all([floor.ready, portal.ready]);
+    // After the first is up: two starting at once would both bring the schema up to date.
     const cold = startServer('portal', url.toString(), 'false');
-    servers.push(floor, portal, cold);
-    const [f, p, c] = await Promise.all([floor.ready, portal.ready, cold.ready]);
+    servers.push(cold);
+    const c = await cold.ready;
     const auth = { Authorization: `Bearer ${ctx.token}` };
     const check = await fetch(`http://127.0.0.1:${p.port}/api/v1/submissions?limit=1`, { headers: auth });
     if (check.status !== 200) throw new Error(`portal refused the bench token: ${check.status} ${await check.text()}`);
