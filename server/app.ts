@@ -45,6 +45,8 @@ import { responseToArgumentsPages } from './review/response-to-arguments.pages';
 import { reviewPagePages } from './review/review-page.pages';
 import { dashboardApi } from './review/dashboard.api';
 import { dashboardPages } from './review/dashboard.pages';
+import { exportsApi } from './exports/exports.api';
+import { exportsPages } from './exports/exports.pages';
 
 /** Builds the Express app from its dependencies; main.ts listens, tests call it in-process. */
 export function createApp(deps: Deps): Express {
@@ -101,6 +103,7 @@ export function createApp(deps: Deps): Express {
   api.use(dispositionsApi(deps));
   api.use(dashboardApi(deps));
   api.use(assignmentsApi(deps));
+  api.use(exportsApi(deps));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.config.publicUrl));
   });
@@ -120,6 +123,7 @@ export function createApp(deps: Deps): Express {
   app.use(reviewPagePages(deps));
   app.use(dashboardPages(deps));
   app.use(assignmentPages(deps));
+  app.use(exportsPages(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -1,0 +1,420 @@
+import { createReadStream, promises as fsp } from 'node:fs';
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Logger } from 'pino';
+import type { Db } from '../db/database';
+import { ContentStore } from '../documents/content-store';
+import { ZipWriter } from './zip-writer';
+import { manifestText } from './manifest';
+import { writeAuditFiles } from './audit-files';
+import { assignBates, batesLabel, batesPrefix, findBatesRanges, pageCountOrSlip, type BatesRange } from './bates.repository';
+import { stampPdf } from './pdf-stamp';
+import { slipSheet } from './slip-sheet';
+import {
+  dispositionsCsvChunks, indexCsvChunks, indexJsonChunks, withheldLogCsvChunks,
+  type DispositionCsvRow, type IndexHead, type IndexItem, type ItemKind, type WithheldLogRow,
+} from './index-files';
+import { datFile, optFile } from './load-files';
+import { certifiedIndexPdf } from './certified-index';
+import { readmeText } from './readme-text';
+import { isSafeArchivePath, ordinal, safeName, withExtension } from './archive-paths';
+import {
+  findRecordProceeding, findRecordSubmission, listRecordDispositions, listRecordDocuments, listRecordNotice,
+  listRecordRequests, listRecordSubmissions, listWithheldMaterial,
+  type RecordDisposition, type RecordDocument, type RecordProceeding, type RecordRequest, type RecordSubmission, type RecordSubmissionText,
+} from './record.repository';
+
+/**
+ * Writes one proceeding's record as a production ZIP (EXPORT.md, docs/exports.md): Bates ranges
+ * first (stored, stable across exports and scopes), then every entry streamed through ZipWriter
+ * in order, MANIFEST.sha256 last. Nothing whole-archive is held in memory: documents stream from
+ * the content store; only the PDF being stamped (bounded by the proceeding's file limit) and the
+ * index rows (metadata) are in memory. A PDF that cannot be read or stamped is produced natively
+ * behind a slip sheet that says why, and listed; it never stops the export.
+ */
+
+/** What writeProduction needs of the app's dependencies (a full Deps has it). */
+export interface ProductionDeps {
+  db: Db;
+  logger?: Logger;
+  config: { uploadsDir: string };
+}
+
+export interface ProductionScope {
+  docket: string;
+  includeConfidential: boolean;
+  exportId: string;
+  certifier: { name: string; title: string };
+}
+
+export interface ProductionResult {
+  bytes: number;
+  /** SHA-256 of MANIFEST.sha256 (the one hash that pins every file of the archive). */
+  manifestSha256: string;
+  /** Rows of the index: documents produced, slip-sheeted or withheld. */
+  items: number;
+  auditHeadHash: string;
+}
+
+/** A failure with a stable code (the exports row and the CLI report it); anything else is `export_failed`. */
+export class ExportError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'ExportError';
+  }
+}
+
+/** The code and a message a person can act on, for any error an export stopped on. */
+export function exportErrorOf(err: unknown): { code: string; message: string } {
+  if (err instanceof ExportError) return { code: err.code, message: err.message };
+  const code = (err as { code?: string } | undefined)?.code;
+  if (code === 'ENOSPC') return { code: 'disk_full', message: 'The disk holding DATA_DIR is full. Free space and start the export again.' };
+  if (code === 'EACCES' || code === 'EROFS') return { code: 'storage_unwritable', message: 'The export file could not be written (permissions or a read-only disk).' };
+  return { code: 'export_failed', message: 'The export stopped on an unexpected error, which has been logged. Start it again; if it fails again, tell an administrator.' };
+}
+
+/** The legend stamped on every page of confidential material (and on its slip sheet). */
+export const CONFIDENTIAL_LEGEND = 'CONFIDENTIAL - PRODUCED UNDER A CLAIM OF CONFIDENTIALITY';
+const PRIVILEGE = 'Deliberative process privilege (pre-decisional, deliberative agency material)';
+
+/** What writeProduction calls per step: `done` of `total` units (a document, a submission folder, a file). */
+export type ProgressCallback = (done: number, total: number) => void;
+
+interface Doc {
+  id: string;
+  storageKey: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  originalName: string;
+}
+
+const isPdf = (mediaType: string): boolean => mediaType === 'application/pdf';
+
+export async function writeProduction(deps: ProductionDeps, scope: ProductionScope, out: NodeJS.WritableStream, onProgress: ProgressCallback): Promise<ProductionResult> {
+  const { db } = deps;
+  const store = new ContentStore(deps.config.uploadsDir);
+  const generatedAt = new Date();
+  const proceeding = await findRecordProceeding(db, scope.docket);
+  if (!proceeding) throw new ExportError('proceeding_not_found', `No proceeding has the docket ${scope.docket}.`);
+
+  // The record as of now: ids and metadata only (texts are read per submission below).
+  const notice = await listRecordNotice(db, proceeding.id);
+  const submissions = await listRecordSubmissions(db, proceeding.id);
+  const documents = await listRecordDocuments(db, proceeding.id);
+  const requests = await listRecordRequests(db, proceeding.id);
+  const dispositions = await listRecordDispositions(db, proceeding.id);
+  const deliberative = await listWithheldMaterial(db, proceeding.id);
+
+  const docOf = (d: { id: string; storage_key: string; media_type: string; size: string | number; sha256: string; original_name: string }): Doc => ({
+    id: d.id, storageKey: d.storage_key, mediaType: d.media_type, size: Number(d.size), sha256: d.sha256, originalName: d.original_name,
+  });
+  const allDocs = [...notice.map(docOf), ...documents.map(docOf)];
+  const prefix = await batesPrefix(db, proceeding.id);
+  const ranges = await batesRanges(db, store, proceeding.id, allDocs);
+
+  const total = allDocs.length + submissions.length + 11;
+  let done = 0;
+  const step = () => { done += 1; onProgress(Math.min(done, total), total); };
+  onProgress(0, total);
+
+  const zip = new RecordingZip(out, generatedAt);
+  const producer = new Producer(zip, store, prefix, ranges, scope.includeConfidential);
+  const items: IndexItem[] = [];
+  const withheld: WithheldLogRow[] = [];
+
+  // notice/
+  await zip.put('notice/notice.txt', noticeText(proceeding));
+  for (const [i, n] of notice.entries()) {
+    items.push(await producer.document(docOf(n), `notice/${ordinal(i + 1)}`, {
+      trackingNumber: null, organization: null, filedAt: null, kind: 'notice', title: n.title, confidential: false,
+      late: false, disposition: null, textPath: null,
+    }));
+    step();
+  }
+
+  // submissions/<tracking>/
+  const docsBySubmission = groupBy(documents, (d) => d.submission_id);
+  const requestsBySubmission = groupBy(requests, (r) => r.submission_id);
+  const dispositionsBySubmission = groupBy(dispositions, (d) => d.submission_id);
+  const organizationOf = new Map(submissions.map((s) => [s.id, s.organization]));
+  const labelOf = new Map(documents.map((d) => [d.id, d.label]));
+  for (const s of submissions) {
+    const full = await findRecordSubmission(db, s.id);
+    if (!full || !s.tracking_number) throw new ExportError('record_changed', `Submission ${s.id} changed while the export ran. Start the export again.`);
+    const dir = `submissions/${safeName(s.tracking_number)}`;
+    const textPath = `${dir}/argument.txt`;
+    const issued = (dispositionsBySubmission.get(s.id) ?? []).find((d) => d.status === 'issued');
+    const produced: { doc: RecordDocument; item: IndexItem }[] = [];
+    for (const [i, d] of (docsBySubmission.get(s.id) ?? []).entries()) {
+      const item = await producer.document(docOf(d), `${dir}/${ordinal(i + 1)}`, {
+        trackingNumber: s.tracking_number, organization: s.organization, filedAt: s.submitted_at?.toISOString() ?? null,
+        kind: s.kind, title: d.label, confidential: d.confidential, late: s.late, disposition: issued?.outcome ?? null, textPath,
+        publicVersion: documents.find((p) => p.public_version_of === d.id),
+      });
+      items.push(item);
+      produced.push({ doc: d, item });
+      if (item.status === 'withheld') {
+        withheld.push({
+          date: d.created_at, author: s.organization, type: 'confidential document', trackingNumber: s.tracking_number, id: d.id,
+          description: `${d.label} (${item.begBates}${item.endBates !== item.begBates ? ` to ${item.endBates}` : ''}), filed as confidential`,
+          basis: 'Confidential commercial information: withheld from the public production; its public version is produced',
+        });
+      }
+      step();
+    }
+    await zip.put(`${dir}/submission.json`, submissionJson(proceeding, s, full, produced, requestsBySubmission.get(s.id) ?? [],
+      dispositionsBySubmission.get(s.id) ?? []));
+    await zip.put(textPath, full.argument);
+    step();
+  }
+
+  for (const w of deliberative) {
+    withheld.push({
+      date: w.date, author: w.author, type: w.type, trackingNumber: w.trackingNumber, id: w.id, basis: PRIVILEGE,
+      description: w.type === 'internal note' ? 'Internal staff note on the submission (body withheld)'
+        : w.type === 'draft disposition' ? 'Disposition drafted but not issued (words withheld)' : 'Reviewer findings on the arguments (withheld)',
+    });
+  }
+  withheld.sort((a, b) => new Date(a.date).getTime() - new Date(b.date).getTime());
+
+  // The proceeding's audit events with the chain up to the head (x-archive's format).
+  const audit = await writeAuditFiles(db, proceeding.id, zip);
+  step();
+
+  const head: IndexHead = {
+    docket: proceeding.docket, title: proceeding.title, batesPrefix: prefix, scope: scope.includeConfidential ? 'confidential' : 'public',
+    exportId: scope.exportId, generatedAt: generatedAt.toISOString(), auditHeadHash: audit.headHash,
+  };
+  await zip.put('index.json', chunked(indexJsonChunks(head, items)));
+  step();
+  await zip.put('index.csv', chunked(indexCsvChunks(items)));
+  step();
+  await zip.put('loadfiles/record.dat', datFile(items));
+  step();
+  await zip.put('loadfiles/record.opt', optFile(items));
+  step();
+  const dispositionRows: DispositionCsvRow[] = dispositions.map((d) => dispositionRow(d, organizationOf.get(d.submission_id) ?? null));
+  await zip.put('dispositions.csv', chunked(dispositionsCsvChunks(dispositionRows)));
+  step();
+  await zip.put('withheld-log.csv', chunked(withheldLogCsvChunks(withheld)));
+  step();
+  const model = {
+    head, items, proceeding: { docket: proceeding.docket, title: proceeding.title, summary: proceeding.summary },
+    certifier: scope.certifier, certifiedAt: generatedAt, auditHeadHash: audit.headHash, auditHeadSeq: audit.headSeq, auditEvents: audit.events,
+    withheldCount: withheld.length, labelOf,
+  };
+  await zip.put('certified-index.pdf', certifiedIndexPdf(model));
+  step();
+  await zip.put('README.txt', readmeText(model));
+  step();
+  const manifest = await zip.add('MANIFEST.sha256', manifestText(zip.entries), { mtime: generatedAt });
+  step();
+  const { bytes } = await zip.finish();
+  deps.logger?.info({ docket: proceeding.docket, items: items.length, bytes }, 'production written');
+  return { bytes, manifestSha256: manifest.sha256, items: items.length, auditHeadHash: audit.headHash };
+}
+
+/** ZipWriter that remembers each entry's path and SHA-256 for the manifest (whoever adds it: the audit files too). */
+class RecordingZip extends ZipWriter {
+  readonly entries: { path: string; sha256: string }[] = [];
+
+  constructor(out: NodeJS.WritableStream, private readonly mtime: Date) {
+    super(out);
+  }
+
+  override async add(name: string, data: Buffer | string | Readable | AsyncIterable<Buffer>, opts?: { mtime?: Date }): Promise<{ bytes: number; sha256: string }> {
+    if (!isSafeArchivePath(name)) throw new Error(`unsafe archive path ${JSON.stringify(name)}`);
+    const r = await super.add(name, data, { mtime: opts?.mtime ?? this.mtime });
+    if (name !== 'MANIFEST.sha256') this.entries.push({ path: name, sha256: r.sha256 });
+    return r;
+  }
+
+  put(name: string, data: Buffer | string | Readable | AsyncIterable<Buffer>) {
+    return this.add(name, data);
+  }
+}
+
+/** Text chunks as the Buffers ZipWriter streams. */
+async function* chunked(chunks: Iterable<string>): AsyncIterable<Buffer> {
+  for (const c of chunks) yield Buffer.from(c, 'utf8');
+}
+
+/**
+ * Every document's stored range; documents without one get theirs now, in record order, in one
+ * short transaction (assignBates). Only those need their pages counted, so a later export reads
+ * no file twice.
+ */
+async function batesRanges(db: Db, store: ContentStore, proceedingId: string, docs: Doc[]): Promise<Map<string, BatesRange>> {
+  const ranges = await findBatesRanges(db, docs.map((d) => d.id));
+  const missing: { documentId: string; pages: number }[] = [];
+  for (const d of docs) {
+    if (ranges.has(d.id)) continue;
+    let pages = 1;
+    if (isPdf(d.mediaType)) {
+      const counted = await pageCountOrSlip(await readStored(store, d));
+      if (counted.kind === 'pdf') pages = counted.pages;
+    }
+    missing.push({ documentId: d.id, pages });
+  }
+  if (missing.length === 0) return ranges;
+  const given = await assignBates(db, proceedingId, missing);
+  for (const [id, r] of given) ranges.set(id, r);
+  return ranges;
+}
+
+/** A stored file in memory (a PDF to count or stamp), checked against its recorded size and SHA-256. */
+async function readStored(store: ContentStore, d: Doc): Promise<Buffer> {
+  const bytes = await fsp.readFile(store.pathOf(d.storageKey)).catch((err: unknown) => {
+    if ((err as { code?: string }).code === 'ENOENT') throw missingFile(d);
+    throw err;
+  });
+  if (bytes.length !== d.size || createHash('sha256').update(bytes).digest('hex') !== d.sha256) throw corruptFile(d);
+  return bytes;
+}
+
+const missingFile = (d: Doc) => new ExportError('document_missing', `The stored file of document ${d.id} is missing from UPLOADS_DIR; the record cannot be produced whole.`);
+const corruptFile = (d: Doc) => new ExportError('document_corrupt', `The stored file of document ${d.id} no longer matches its recorded SHA-256; the record cannot be produced faithfully.`);
+
+interface ItemFacts {
+  trackingNumber: string | null;
+  organization: string | null;
+  filedAt: string | null;
+  kind: ItemKind;
+  title: string;
+  confidential: boolean;
+  late: boolean;
+  disposition: string | null;
+  textPath: string | null;
+  /** A confidential document's public version, named in its withheld row. */
+  publicVersion?: { label: string; original_name: string };
+}
+
+/** Produces one document into the archive: stamped, slip-sheeted with its native file, or withheld. */
+class Producer {
+  constructor(private readonly zip: RecordingZip, private readonly store: ContentStore, private readonly prefix: string,
+    private readonly ranges: Map<string, BatesRange>, private readonly includeConfidential: boolean) {}
+
+  async document(d: Doc, stem: string, f: ItemFacts): Promise<IndexItem> {
+    const range = this.ranges.get(d.id);
+    if (!range) throw new ExportError('record_changed', `Document ${d.id} has no Bates range. Start the export again.`);
+    const base = {
+      begBates: batesLabel(this.prefix, range.first), endBates: batesLabel(this.prefix, range.last), pages: range.last - range.first + 1,
+      trackingNumber: f.trackingNumber, organization: f.organization, filedAt: f.filedAt, kind: f.kind, title: f.title,
+      documentName: d.originalName, mediaType: d.mediaType, bytes: d.size, sha256Original: d.sha256,
+      confidentiality: f.confidential ? 'confidential' as const : 'public' as const, late: f.late, disposition: f.disposition, textPath: f.textPath,
+    };
+    if (f.confidential && !this.includeConfidential) {
+      const pv = f.publicVersion ? `; its public version, ${f.publicVersion.label} (${f.publicVersion.original_name}), is produced` : '';
+      return { ...base, status: 'withheld', sha256Produced: null, producedPath: null, nativePath: null, reason: `Confidential: withheld from the public production${pv}` };
+    }
+    const legend = f.confidential ? CONFIDENTIAL_LEGEND : undefined;
+    const name = safeName(d.originalName);
+    if (!isPdf(d.mediaType)) return this.slip(d, base, stem, name, legend, `Produced natively: ${d.mediaType} is not a PDF`);
+
+    const bytes = await readStored(this.store, d);
+    let reason: string;
+    const counted = await pageCountOrSlip(bytes).catch((err: unknown) => ({ kind: 'slip' as const, reason: `could not be read (${String(err).slice(0, 200)})` }));
+    if (counted.kind === 'pdf' && counted.pages === base.pages) {
+      try {
+        const stamped = await stampPdf(bytes, { firstBates: range.first, prefix: this.prefix, legend });
+        const producedPath = `${stem}-${withExtension(name, 'pdf')}`;
+        const r = await this.zip.put(producedPath, Buffer.from(stamped.buffer, stamped.byteOffset, stamped.byteLength));
+        return { ...base, status: 'produced', sha256Produced: r.sha256, producedPath, nativePath: null, reason: null };
+      } catch (err) {
+        reason = `the PDF could not be stamped (${(err instanceof Error ? err.message : String(err)).slice(0, 200)})`;
+      }
+    } else {
+      reason = counted.kind === 'slip' ? `the PDF is unreadable: ${counted.reason}`
+        : `the PDF now has ${counted.pages} pages but its stored Bates range has ${base.pages}`;
+    }
+    return this.slip(d, base, stem, name, legend, `Produced natively behind this slip sheet: ${reason}`, bytes);
+  }
+
+  private async slip(d: Doc, base: Omit<IndexItem, 'status' | 'sha256Produced' | 'producedPath' | 'nativePath' | 'reason'>, stem: string, name: string,
+    legend: string | undefined, reason: string, bytes?: Buffer): Promise<IndexItem> {
+    const nativePath = `${stem}-${name}`;
+    const producedPath = `${stem}-${name.replace(/\./g, '_')}-slipsheet.pdf`;
+    const sheet = await slipSheet({
+      bates: base.begBates === base.endBates ? base.begBates : `${base.begBates} - ${base.endBates}`,
+      title: base.title, documentName: d.originalName, mediaType: d.mediaType, sha256: d.sha256, reason, legend, nativePath,
+    });
+    const slip = await this.zip.put(producedPath, sheet);
+    const native = await this.zip.put(nativePath, bytes ?? await this.stream(d));
+    if (native.sha256 !== d.sha256 || native.bytes !== d.size) throw corruptFile(d);
+    return { ...base, status: 'slip_sheet', sha256Produced: slip.sha256, producedPath, nativePath, reason };
+  }
+
+  /** The native file as a stream (never whole in memory); a missing file is named before the entry starts. */
+  private async stream(d: Doc): Promise<Readable> {
+    const file = this.store.pathOf(d.storageKey);
+    await fsp.access(file).catch(() => { throw missingFile(d); });
+    return createReadStream(file, { highWaterMark: 128 * 1024 });
+  }
+}
+
+function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}
+
+/** notice/notice.txt: the proceeding as the notice page states it. */
+function noticeText(p: RecordProceeding): string {
+  return [
+    `Docket: ${p.docket}`,
+    `Title: ${p.title}`,
+    `Response window: ${p.opens_at.toISOString()} to ${p.closes_at.toISOString()} (${p.time_zone})`,
+    `Late responses: ${p.late_policy === 'reject' ? 'refused' : 'accepted and flagged as late'}`,
+    '',
+    'Summary:',
+    p.summary,
+    '',
+    'Notice:',
+    p.notice_text,
+    '',
+  ].join('\n');
+}
+
+/** submission.json: every field of the filed submission, its documents as produced here, requests and dispositions. */
+function submissionJson(p: RecordProceeding, s: RecordSubmission, full: RecordSubmissionText, docs: { doc: RecordDocument; item: IndexItem }[],
+  requests: RecordRequest[], dispositions: RecordDisposition[]): string {
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return `${JSON.stringify({
+    format: 'vrp-submission/1',
+    id: s.id, docket: p.docket, trackingNumber: s.tracking_number, kind: s.kind, status: full.status,
+    parent: s.parent_id ? { id: s.parent_id, trackingNumber: s.parent_tracking_number } : null,
+    organization: { id: s.organization_id, legalName: s.organization },
+    title: full.title, summary: full.summary, argument: full.argument, fields: full.fields,
+    submittedAt: iso(full.submitted_at), submittedBy: full.submitted_by ? { id: full.submitted_by, name: full.submitted_by_name } : null,
+    late: full.late, certification: full.certification, standing: full.standing, contentDigest: full.content_digest, receipt: full.receipt,
+    withdrawnAt: iso(full.withdrawn_at), withdrawalReason: full.withdrawal_reason,
+    createdAt: iso(full.created_at), updatedAt: iso(full.updated_at), version: full.version,
+    documents: docs.map(({ doc, item }) => ({
+      id: doc.id, label: doc.label, description: doc.description, originalName: doc.original_name, mediaType: doc.media_type,
+      size: Number(doc.size), sha256: doc.sha256, confidential: doc.confidential, publicVersionOf: doc.public_version_of, flags: doc.flags,
+      createdAt: iso(doc.created_at), begBates: item.begBates, endBates: item.endBates, status: item.status,
+      producedPath: item.producedPath, nativePath: item.nativePath, reason: item.reason,
+    })),
+    informationRequests: requests.map((r) => ({
+      id: r.id, question: r.question, askedAt: iso(r.created_at), askedBy: r.asked_by, dueAt: iso(r.due_at),
+      answeredAt: iso(r.answered_at), answeredBy: r.answered_by_tracking_number,
+    })),
+    dispositions: dispositions.map((d) => ({
+      id: d.id, outcome: d.outcome, status: d.status, rationale: d.rationale, issuedAt: iso(d.issued_at), issuedBy: d.issued_by,
+      approvedAt: iso(d.approved_at), approvedBy: d.approved_by, supersedesId: d.supersedes_id, supersedeReason: d.supersede_reason,
+    })),
+  }, null, 2)}\n`;
+}
+
+function dispositionRow(d: RecordDisposition, organization: string | null): DispositionCsvRow {
+  return {
+    id: d.id, trackingNumber: d.tracking_number, organization, outcome: d.outcome, status: d.status, issuedAt: d.issued_at, issuedBy: d.issued_by,
+    approvedAt: d.approved_at, approvedBy: d.approved_by, supersedesId: d.supersedes_id, supersedeReason: d.supersede_reason, rationale: d.rationale,
+  };
+}
