@@ -92,7 +92,7 @@ describe('the exports page by keyboard alone', () => {
     const link = row.locator('a[download]');
     await link.waitFor({ state: 'attached', timeout: 120_000 });
     expect(await row.locator('progress').getAttribute('aria-label')).toMatch(/confidential export/);
-    expect(await row.locator('progress').evaluate((el) => (el as HTMLProgressElement).value)).toBe(100);
+    expect(await row.locator('progress').evaluate((el) => (el as unknown as { value: number }).value)).toBe(100);
     await expect(page.locator('#export-announcer').innerText()).resolves.toMatch(/is done/);
     expect(await page.locator('#export-announcer').getAttribute('aria-live')).toBe('polite');
     await expectNoAxeViolations(page);
