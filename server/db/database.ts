@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 import type { Priority, ReviewTables } from './review-tables';
+import type { BatesTables } from './bates-tables';
 
 /** Row types of every table, as the database stores them (snake_case, see migrations/). */
 type Timestamp = Date;
@@ -228,7 +229,7 @@ export interface InformationRequestTable {
   answered_at: Date | null;
 }
 
-export interface Database extends ReviewTables {
+export interface Database extends ReviewTables, BatesTables {
   information_requests: InformationRequestTable;
   notice_documents: NoticeDocumentTable;
   submissions: SubmissionTable;
