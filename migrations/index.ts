@@ -8,6 +8,7 @@ import * as auditIpIndex from './2026-11-28T0800_audit_ip_index';
 import * as authAttempts from './2026-12-01T1000_auth_attempts';
 import * as review from './2026-12-01T1100_review';
 import * as queueSearch from './2026-12-01T1200_queue_search';
+import * as bates from './2026-12-02T1100_bates';
 import * as exportsTable from './2026-12-02T1200_exports';
 
 /**
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T1000_auth_attempts': authAttempts,
   '2026-12-01T1100_review': review,
   '2026-12-01T1200_queue_search': queueSearch,
+  '2026-12-02T1100_bates': bates,
   '2026-12-02T1200_exports': exportsTable,
 };
