@@ -14,7 +14,7 @@ import {
   dispositionsCsvChunks, indexCsvChunks, indexJsonChunks, withheldLogCsvChunks,
   type DispositionCsvRow, type IndexHead, type IndexItem, type ItemKind, type WithheldLogRow,
 } from './index-files';
-import { datFile, optFile } from './load-files';
+import { datChunks, optChunks } from './load-files';
 import { certifiedIndexPdf } from './certified-index';
 import { readmeText } from './readme-text';
 import { isSafeArchivePath, ordinal, safeName, withExtension } from './archive-paths';
@@ -138,7 +138,6 @@ export async function writeProduction(deps: ProductionDeps, scope: ProductionSco
   const requestsBySubmission = groupBy(requests, (r) => r.submission_id);
   const dispositionsBySubmission = groupBy(dispositions, (d) => d.submission_id);
   const organizationOf = new Map(submissions.map((s) => [s.id, s.organization]));
-  const labelOf = new Map(documents.map((d) => [d.id, d.label]));
   for (const s of submissions) {
     const full = await findRecordSubmission(db, s.id);
     if (!full || !s.tracking_number) throw new ExportError('record_changed', `Submission ${s.id} changed while the export ran. Start the export again.`);
@@ -190,23 +189,32 @@ export async function writeProduction(deps: ProductionDeps, scope: ProductionSco
   step();
   await zip.put('index.csv', chunked(indexCsvChunks(items)));
   step();
-  await zip.put('loadfiles/record.dat', datFile(items));
+  await zip.put('loadfiles/record.dat', chunked(datChunks(items)));
   step();
-  await zip.put('loadfiles/record.opt', optFile(items));
+  await zip.put('loadfiles/record.opt', chunked(optChunks(items)));
   step();
   const dispositionRows: DispositionCsvRow[] = dispositions.map((d) => dispositionRow(d, organizationOf.get(d.submission_id) ?? null));
   await zip.put('dispositions.csv', chunked(dispositionsCsvChunks(dispositionRows)));
   step();
   await zip.put('withheld-log.csv', chunked(withheldLogCsvChunks(withheld)));
   step();
-  const model = {
-    head, items, proceeding: { docket: proceeding.docket, title: proceeding.title, summary: proceeding.summary },
-    certifier: scope.certifier, certifiedAt: generatedAt, auditHeadHash: audit.headHash, auditHeadSeq: audit.headSeq, auditEvents: audit.events,
-    withheldCount: withheld.length, labelOf,
-  };
-  await zip.put('certified-index.pdf', certifiedIndexPdf(model));
+  const scopeName = head.scope;
+  await zip.put('certified-index.pdf', certifiedIndexPdf({
+    docket: proceeding.docket, title: proceeding.title, scope: scopeName, exportId: scope.exportId, generatedAt: head.generatedAt,
+    batesPrefix: prefix, auditHeadHash: audit.headHash, auditHeadSeq: audit.headSeq, items, certifier: scope.certifier,
+    certifiedAt: head.generatedAt,
+  }));
   step();
-  await zip.put('README.txt', readmeText(model));
+  const sortedBates = items.map((i) => [i.begBates, i.endBates] as const).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  await zip.put('README.txt', readmeText({
+    docket: proceeding.docket, title: proceeding.title, scope: scopeName, exportId: scope.exportId, generatedAt: head.generatedAt,
+    batesPrefix: prefix, firstBates: sortedBates[0]?.[0] ?? null, lastBates: sortedBates.at(-1)?.[1] ?? null,
+    counts: {
+      items: items.length, produced: items.filter((i) => i.status === 'produced').length, slipSheets: items.filter((i) => i.status === 'slip_sheet').length,
+      withheld: items.filter((i) => i.status === 'withheld').length, submissions: submissions.length,
+    },
+    auditHeadHash: audit.headHash, auditHeadSeq: audit.headSeq, fileName: `${proceeding.docket}-${scopeName}-${scope.exportId.slice(0, 8)}.zip`,
+  }));
   step();
   const manifest = await zip.add('MANIFEST.sha256', manifestText(zip.entries), { mtime: generatedAt });
   step();
