@@ -9,6 +9,7 @@ import { issueThrough, putDisposition, startReview } from '../helpers/dispositio
 import { tempUploadsDir, uploadTo, postParts } from '../fixtures/upload-client';
 import { docx, filePart } from '../fixtures/uploads';
 import { binary, pdfPages, sha256sumCheck, startExportRunner, truncatedPdf, unpack, waitForExport, type Unpacked } from '../helpers/exports';
+import { pageTexts } from '../helpers/export-pdfs';
 import type { JobRunner } from '../../server/jobs/runner';
 import { insertExport } from '../../server/exports/exports.repository';
 import { RECUSED } from '../../server/access/decisions';
@@ -36,13 +37,17 @@ const as = (r: request.Test, token: string) => r.set('Authorization', `Bearer ${
 const startExport = (token: string, body: object) => as(request(t.app).post('/api/v1/exports'), token).send(body);
 const download = (token: string, id: string) => as(request(t.app).get(`/api/v1/exports/${id}/download`), token).buffer(true).parse(binary);
 
-/** Files a response with these documents through the real API (draft, uploads, submit). */
-async function respond(vendorToken: string, title: string, files: { name: string; data: Buffer; fields?: Record<string, string> }[], dependsOn?: (ids: string[]) => Record<string, string>) {
+/**
+ * Files a response with these documents through the real API (draft, uploads, submit). A
+ * `publicVersionOf: '#n'` field names the n-th document uploaded before it (0-based).
+ */
+async function respond(vendorToken: string, title: string, files: { name: string; data: Buffer; fields?: Record<string, string> }[]) {
   const draft = await as(request(t.app).post(`/api/v1/proceedings/${docket}/submissions`), vendorToken)
     .send({ title, summary: `${title}: summary.`, argument: `1. ${title} argues the directive is wrong.\n2. And unfair.` }).expect(201);
   const ids: string[] = [];
   for (const f of files) {
-    const fields = { ...f.fields, ...(dependsOn && f.fields?.['publicVersionOf'] === '?' ? dependsOn(ids) : {}) };
+    const target = /^#(\d+)$/.exec(f.fields?.['publicVersionOf'] ?? '');
+    const fields = { ...f.fields, ...(target ? { publicVersionOf: ids[Number(target[1])]! } : {}) };
     const up = await uploadTo(t.app, vendorToken, draft.body.id, f.name, f.data, fields);
     if (up.status !== 201) throw new Error(`upload of ${f.name} refused: ${up.status} ${JSON.stringify(up.body)}`);
     ids.push(up.body.id as string);
@@ -105,12 +110,14 @@ beforeAll(async () => {
   a = await respond(tokenA, 'Response of Alpha Software', [
     { name: 'exhibit-a.pdf', data: await pdfPages(3, { text: 'Alpha exhibit A' }), fields: { label: 'Exhibit A' } },
     { name: 'pricing.docx', data: docx(`Our prices: ${MARKER}.`), fields: { label: 'Exhibit B (confidential)', confidential: 'true' } },
-    { name: 'pricing-redacted.pdf', data: await pdfPages(1, { text: 'Prices redacted' }), fields: { label: 'Exhibit B (public)', confidential: 'false', publicVersionOf: '?' } },
-  ], (ids) => ({ publicVersionOf: ids[1]! }));
+    { name: 'pricing-redacted.pdf', data: await pdfPages(1, { text: 'Prices redacted' }), fields: { label: 'Exhibit B (public)', confidential: 'false', publicVersionOf: '#1' } },
+  ]);
   b = await respond(tokenB, 'Response of Beta Systems', [
     { name: 'scan.pdf', data: await pdfPages(2, { text: 'Beta scan' }), fields: { label: 'Exhibit 1' } },
     { name: 'broken.pdf', data: await truncatedPdf(), fields: { label: 'Exhibit 2 (damaged)' } },
     { name: 'locked.pdf', data: await pdfPages(2, { text: 'Locked', encrypt: true }), fields: { label: 'Exhibit 3 (encrypted)' } },
+    { name: 'plan.pdf', data: await pdfPages(2, { text: 'Beta plan' }), fields: { label: 'Exhibit 4 (confidential)', confidential: 'true' } },
+    { name: 'plan-public.pdf', data: await pdfPages(1, { text: 'Beta plan, redacted' }), fields: { label: 'Exhibit 4 (public)', confidential: 'false', publicVersionOf: '#3' } },
   ]);
 
   // Review: a note and an information request on A, an issued disposition on A, a draft only on B.
@@ -174,9 +181,9 @@ describe('the public and the confidential production', () => {
       const ranges = p.index.items.map((i) => [bates(i.begBates, prefix), bates(i.endBates, prefix)] as const).sort((x, y) => x[0] - y[0]);
       expect(ranges[0]![0]).toBe(1);
       for (let i = 1; i < ranges.length; i += 1) expect(ranges[i]![0]).toBe(ranges[i - 1]![1] + 1);
-      // notice (2 pages) + A: 3 + slip 1 + 1 + B: 2 + slip 1 + slip 1
-      expect(ranges.at(-1)![1]).toBe(11);
-      expect(p.index.items).toHaveLength(7);
+      // notice (2 pages) + A: 3 + slip 1 + 1 + B: 2 + slip 1 + slip 1 + 2 + 1
+      expect(ranges.at(-1)![1]).toBe(14);
+      expect(p.index.items).toHaveLength(9);
     }
     const key = (i: Item) => `${i.trackingNumber}|${i.documentName}`;
     const numbers = (p: Production) => new Map(p.index.items.map((i) => [key(i), `${i.begBates}-${i.endBates}`]));
@@ -191,12 +198,28 @@ describe('the public and the confidential production', () => {
     rmSync(path.dirname(again.unpacked.dir), { recursive: true, force: true });
   });
 
-  it('when a PDF is produced, then each page carries its Bates number (and the confidential legend only in confidential material)', () => {
+  it('when a PDF is produced, then each page carries its Bates number, and the confidentiality legend only in confidential material', async () => {
     const exhibitA = pub.index.items.find((i) => i.documentName === 'exhibit-a.pdf')!;
     expect(exhibitA).toMatchObject({ status: 'produced', pages: 3, confidentiality: 'public', disposition: 'not_sustained' });
     expect(exhibitA.producedPath).toMatch(new RegExp(`^submissions/${a.tracking}/001-exhibit-a\\.pdf$`));
-    expect(pub.unpacked.read(exhibitA.producedPath!).subarray(0, 5).toString()).toBe('%PDF-');
     expect(exhibitA.sha256Produced).not.toBe(exhibitA.sha256Original);
+    const prefix = pub.index.batesPrefix;
+    const label = (n: number) => `${prefix}${String(n).padStart(6, '0')}`;
+    const pagesA = await pageTexts(pub.unpacked.read(exhibitA.producedPath!));
+    expect(pagesA).toHaveLength(3);
+    pagesA.forEach((text, i) => {
+      expect(text).toContain(label(bates(exhibitA.begBates, prefix) + i));
+      expect(text).not.toMatch(/CONFIDENTIAL/);
+    });
+    const plan = conf.index.items.find((i) => i.documentName === 'plan.pdf')!;
+    expect(plan).toMatchObject({ status: 'produced', pages: 2, confidentiality: 'confidential' });
+    const pagesPlan = await pageTexts(conf.unpacked.read(plan.producedPath!));
+    pagesPlan.forEach((text, i) => {
+      expect(text).toContain(label(bates(plan.begBates, prefix) + i));
+      expect(text).toContain('CONFIDENTIAL');
+    });
+    expect(pub.index.items.find((i) => i.documentName === 'plan.pdf')).toMatchObject({ status: 'withheld', begBates: plan.begBates, endBates: plan.endBates });
+    expect(pub.unpacked.entries.some((e) => e.endsWith('plan.pdf'))).toBe(false);
   });
 
   it('when a confidential document is in the record, then the public ZIP has neither its bytes nor its file, lists it as withheld, and produces its public version; the confidential ZIP has it', () => {
@@ -234,7 +257,7 @@ describe('the public and the confidential production', () => {
       expect(fields(dat[0]!)).toEqual(['BEGBATES', 'ENDBATES', 'TRACKING', 'CUSTODIAN', 'DATEFILED', 'TITLE', 'FILENAME', 'SHA256', 'CONFIDENTIALITY', 'NATIVEPATH', 'TEXTPATH']);
       // Only what is produced is in the load files; a withheld item stays in the index alone.
       const produced = p.index.items.filter((i) => i.status !== 'withheld');
-      expect(produced).toHaveLength(p.index.scope === 'public' ? p.index.items.length - 1 : p.index.items.length);
+      expect(produced).toHaveLength(p.index.scope === 'public' ? p.index.items.length - 2 : p.index.items.length);
       expect(dat).toHaveLength(1 + produced.length);
       const rows = dat.slice(1).map(fields);
       expect(rows.map((r) => r[0]).sort()).toEqual(produced.map((i) => i.begBates).sort());
