@@ -113,7 +113,8 @@ export async function writeProduction(deps: ProductionDeps, scope: ProductionSco
   const prefix = await batesPrefix(db, proceeding.id);
   const ranges = await batesRanges(db, store, proceeding.id, allDocs);
 
-  const total = allDocs.length + submissions.length + 11;
+  // Units: each document, each submission folder, and the ten files written at the end (audit ... manifest).
+  const total = allDocs.length + submissions.length + 10;
   let done = 0;
   const step = () => { done += 1; onProgress(Math.min(done, total), total); };
   onProgress(0, total);
@@ -217,8 +218,8 @@ export async function writeProduction(deps: ProductionDeps, scope: ProductionSco
   }));
   step();
   const manifest = await zip.add('MANIFEST.sha256', manifestText(zip.entries), { mtime: generatedAt });
-  step();
   const { bytes } = await zip.finish();
+  step();
   deps.logger?.info({ docket: proceeding.docket, items: items.length, bytes }, 'production written');
   return { bytes, manifestSha256: manifest.sha256, items: items.length, auditHeadHash: audit.headHash };
 }
