@@ -13,6 +13,7 @@ import { pageTexts } from '../helpers/export-pdfs';
 import type { JobRunner } from '../../server/jobs/runner';
 import { insertExport } from '../../server/exports/exports.repository';
 import { RECUSED } from '../../server/access/decisions';
+import { signInBrowser } from '../helpers/session';
 
 /**
  * The legal export end to end (issue 10, docs/exports.md): two vendors respond (one with a
@@ -363,5 +364,37 @@ describe('the exports API', () => {
   it('when an unknown or malformed id is asked for, then 404', async () => {
     expect((await as(request(t.app).get('/api/v1/exports/00000000-0000-4000-8000-000000000000'), legal.token)).status).toBe(404);
     expect((await as(request(t.app).get('/api/v1/exports/not-a-uuid/download'), legal.token)).status).toBe(404);
+  });
+});
+
+describe('the exports page', () => {
+  it('when legal staff post the start form, then 303 to the list with the new export; a conflicted one gets the form back with the refusal; other roles 403', async () => {
+    const person = await buildUser(t.deps, { role: 'legal' });
+    const { agent, csrf } = await signInBrowser(t.app, person);
+    const page = await agent.get('/exports').expect(200);
+    expect(page.text).toContain(`<option value="${docket}"`);
+    expect(page.text).toContain('src="/assets/app/exports.js"');
+    expect(page.text).toMatch(/<progress [^>]*max="100"/);
+    expect(page.text).toContain('aria-live="polite"');
+    const started = await agent.post('/exports').type('form').send({ _csrf: csrf, docket, includeConfidential: 'true' });
+    expect(started.status).toBe(303);
+    const id = /started=([0-9a-f-]{36})/.exec(started.headers['location'] as string)?.[1];
+    const row = await t.deps.db.selectFrom('exports').selectAll().where('id', '=', id!).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ requested_by: person.id, include_confidential: true });
+    const empty = await agent.post('/exports').type('form').send({ _csrf: csrf, docket: '' });
+    expect([empty.status, empty.text]).toEqual([400, expect.stringContaining('Choose the proceeding to export.')]);
+
+    // Declared on the conflicts page (an authenticator code works once, so no second sign-in for a token).
+    await agent.post('/account/conflicts').type('form').send({ _csrf: csrf, organizationId: orgB, kind: 'other', statement: 'Related.' }).expect(303);
+    const refused = await agent.post('/exports').type('form').send({ _csrf: csrf, docket });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('declared a conflict of interest');
+    expect(refused.text).toContain('<code>recused</code>');
+
+    const reviewer = await buildUser(t.deps, { role: 'reviewer' });
+    const r = await signInBrowser(t.app, reviewer);
+    expect((await r.agent.get('/exports')).status).toBe(403);
+    expect((await r.agent.get('/account')).text).not.toContain('href="/exports"');
+    expect((await agent.get('/account')).text).toContain('href="/exports"');
   });
 });
