@@ -139,6 +139,7 @@ export async function writeProduction(deps: ProductionDeps, scope: ProductionSco
   const requestsBySubmission = groupBy(requests, (r) => r.submission_id);
   const dispositionsBySubmission = groupBy(dispositions, (d) => d.submission_id);
   const organizationOf = new Map(submissions.map((s) => [s.id, s.organization]));
+  const publicVersionOf = new Map(documents.filter((d) => d.public_version_of).map((d) => [d.public_version_of!, d]));
   for (const s of submissions) {
     const full = await findRecordSubmission(db, s.id);
     if (!full || !s.tracking_number) throw new ExportError('record_changed', `Submission ${s.id} changed while the export ran. Start the export again.`);
@@ -150,7 +151,7 @@ export async function writeProduction(deps: ProductionDeps, scope: ProductionSco
       const item = await producer.document(docOf(d), `${dir}/${ordinal(i + 1)}`, {
         trackingNumber: s.tracking_number, organization: s.organization, filedAt: s.submitted_at?.toISOString() ?? null,
         kind: s.kind, title: d.label, confidential: d.confidential, late: s.late, disposition: issued?.outcome ?? null, textPath,
-        publicVersion: documents.find((p) => p.public_version_of === d.id),
+        publicVersion: publicVersionOf.get(d.id),
       });
       items.push(item);
       produced.push({ doc: d, item });

@@ -67,6 +67,21 @@ describe('portal export', () => {
     expect(await t.deps.db.selectFrom('exports').select('id').execute()).toEqual([]);
   });
 
+  it('when stderr is a terminal, then a cli-progress bar runs to 100%', () => {
+    const out = path.join(work, 'tty.zip');
+    const command = [process.execPath, '-r', './test/helpers/ts-register.js', 'server/cli/main.ts', 'export', '--docket', docket, '--out', out]
+      .map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+    // util-linux `script` gives the command a pseudo-terminal and copies what it shows to our stdout.
+    const run = spawnSync('script', ['-qec', command, '/dev/null'], {
+      cwd: ROOT, encoding: 'utf8', timeout: 120_000,
+      env: { ...process.env, DATABASE_URL: t.ownerUrl, UPLOADS_DIR: uploads, DATA_DIR: work, NODE_ENV: 'test', LOG_LEVEL: 'silent' },
+    });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/Exporting \[[\u2588\u2591]+\] 100% \| \d+\/\d+ items/);
+    expect(run.stdout).not.toMatch(/^Exporting: \d+%/m);
+    expect(existsSync(out)).toBe(true);
+  });
+
   it('when the confidential scope is asked for, then the index says so', () => {
     const out = path.join(work, 'confidential.zip');
     const run = portal(['export', '--docket', docket, '--out', out, '--include-confidential']);
