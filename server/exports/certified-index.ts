@@ -3,7 +3,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import PDFDocument from 'pdfkit';
 import type { IndexItem } from './index-files';
 import { winAnsiSafe } from './win-ansi';
-import { STAMP_MARGIN, STAMP_SIZE } from './slip-sheet';
+import { STAMP_MARGIN, STAMP_SIZE } from './pdf-incremental';
 
 /**
  * certified-index.pdf: the certified index of the administrative record (issue 10): the

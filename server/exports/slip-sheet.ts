@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { winAnsiSafe } from './win-ansi';
+import { STAMP_MARGIN, STAMP_SIZE } from './pdf-incremental';
 
 /**
  * The one-page slip sheet that stands in a production for a document that is not produced as a
@@ -29,9 +30,6 @@ export interface SlipSheetOptions {
 }
 
 const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
-/** The stamp's place and size, the same as pdf-stamp.ts puts on a produced page. */
-export const STAMP_MARGIN = 18;
-export const STAMP_SIZE = 9;
 
 export function slipSheet(opts: SlipSheetOptions): Promise<Buffer> {
   const date = opts.date ?? FIXED_DATE;

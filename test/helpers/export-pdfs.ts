@@ -143,6 +143,12 @@ export async function pageTexts(pdf: Uint8Array): Promise<string[]> {
   });
 }
 
+/** Each page's content streams, decoded and joined in order, read by pdf-lib. */
+export async function pageContents(pdf: Uint8Array): Promise<string[]> {
+  const doc = await PDFDocument.load(pdf, { password: '', updateMetadata: false });
+  return doc.getPages().map((page) => pageContent(doc, page));
+}
+
 /** Latin-1 text as a readable JS string (WinAnsi's em dash is 0x97 there). */
 export const winAnsiToText = (s: string): string => s.replace(/\x97/g, '\u2014');
 
@@ -161,4 +167,93 @@ export function inflatedStreams(pdf: Buffer): string {
     }
   }
   return out.join('\n');
+}
+
+/**
+ * Checks an incremental update strictly, without our reader: the original bytes are untouched at
+ * the start; the last startxref points into the appended part, at a table or a cross-reference
+ * stream; every object it lists is exactly at its offset with its number; /Prev points at the
+ * original's newest section. Returns what the new section lists.
+ */
+export function checkIncrementalUpdate(original: Buffer, stamped: Buffer): { kind: 'table' | 'stream'; objects: number } {
+  if (!stamped.subarray(0, original.length).equals(original)) throw new Error('the original bytes were changed');
+  const lastStartxref = (b: Buffer) => {
+    const text = b.toString('latin1');
+    const m = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(text.slice(text.lastIndexOf('startxref')));
+    if (!m) throw new Error('no startxref at the end');
+    return Number(m[1]);
+  };
+  const at = lastStartxref(stamped);
+  const previous = lastStartxref(original);
+  if (at < original.length) throw new Error('startxref points into the original');
+  const text = stamped.toString('latin1');
+  const entries: { num: number; offset: number; gen: number }[] = [];
+  let prev: number;
+  let kind: 'table' | 'stream';
+  if (text.startsWith('xref', at)) {
+    kind = 'table';
+    const end = text.indexOf('trailer', at);
+    const lines = text.slice(at + 4, end).split(/\r?\n|\r/).filter(Boolean);
+    let n = 0;
+    for (const line of lines) {
+      const sub = /^(\d+) (\d+)$/.exec(line.trim());
+      if (sub) { n = Number(sub[1]); continue; }
+      const e = /^(\d{10}) (\d{5}) n\s*$/.exec(line);
+      if (!e) throw new Error(`bad xref line ${JSON.stringify(line)}`);
+      entries.push({ num: n, offset: Number(e[1]), gen: Number(e[2]) });
+      n += 1;
+    }
+    const trailer = text.slice(end, text.indexOf('startxref', end));
+    prev = Number(/\/Prev (\d+)/.exec(trailer)?.[1]);
+    if (!/\/Root \d+ \d+ R/.test(trailer)) throw new Error('trailer has no /Root');
+  } else {
+    kind = 'stream';
+    const head = /^(\d+) 0 obj\s*<<(.*?)>>\s*stream\r?\n/s.exec(text.slice(at));
+    if (!head) throw new Error('startxref points at neither a table nor a stream');
+    const d = head[2]!;
+    if (!/\/Type \/XRef/.test(d)) throw new Error('not an XRef stream');
+    const w = /\/W \[(\d+) (\d+) (\d+)\]/.exec(d)!.slice(1).map(Number);
+    const index = /\/Index \[([\d\s]+)\]/.exec(d)![1]!.trim().split(/\s+/).map(Number);
+    const length = Number(/\/Length (\d+)/.exec(d)![1]);
+    prev = Number(/\/Prev (\d+)/.exec(d)?.[1]);
+    const start = at + head[0].length;
+    const data = inflateSync(stamped.subarray(start, start + length));
+    let pos = 0;
+    const field = (width: number) => { let v = 0; for (let i = 0; i < width; i += 1) v = v * 256 + data[pos++]!; return v; };
+    for (let r = 0; r < index.length; r += 2) {
+      for (let i = 0; i < index[r + 1]!; i += 1) {
+        const type = field(w[0]!);
+        const offset = field(w[1]!);
+        const gen = field(w[2]!);
+        if (type !== 1) throw new Error('the update lists an object that is not a plain one');
+        entries.push({ num: index[r]! + i, offset, gen });
+      }
+    }
+  }
+  if (prev !== previous) throw new Error(`/Prev is ${prev}, the original's section is at ${previous}`);
+  for (const e of entries) {
+    if (e.offset < original.length) throw new Error(`object ${e.num} points into the original`);
+    if (!text.startsWith(`${e.num} ${e.gen} obj`, e.offset)) throw new Error(`object ${e.num} is not at ${e.offset}: ${JSON.stringify(text.slice(e.offset, e.offset + 20))}`);
+  }
+  return { kind, objects: entries.length };
+}
+
+/** A handPdf whose cross-reference offsets are all wrong by a few bytes (readers recover by scanning). */
+export function badOffsetsPdf(): Buffer {
+  const good = handPdf([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>',
+    streamBody('BT /F1 12 Tf 72 700 Td (bad offsets page) Tj ET'),
+  ]);
+  return Buffer.from(good.toString('latin1').replace(/^(\d{10}) 00000 n/gm, (_m, o: string) => `${String(Number(o) + 7).padStart(10, '0')} 00000 n`), 'latin1');
+}
+
+/** One page object listed twice in the page tree: two pages shown, one object. */
+export function sharedPageObjectPdf(): Buffer {
+  return handPdf([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R 3 0 R] /Count 2 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>',
+  ]);
 }
