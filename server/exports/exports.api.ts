@@ -8,6 +8,7 @@ import { describe } from '../http/openapi';
 import { parseLimit, singleQuery } from '../http/pagination';
 import { uuidParam } from '../http/params';
 import { parser } from '../http/validate';
+import { AppError } from '../http/errors';
 import { attachmentHeader } from '../documents/filename';
 import { exportListResponse, exportResponse, exportStartedResponse, startExportSchema } from './exports.schemas';
 import { exportForDownload, listExports, requestExport, visibleExport } from './exports.service';
@@ -62,8 +63,12 @@ export function exportsApi(deps: Deps): Router {
 
 /** Streams the archive as an attachment nothing renders or sniffs, with its exact length. */
 async function sendArchive(res: Response, file: string, name: string, manifestSha256: string | null): Promise<void> {
-  const handle = await fsp.open(file, 'r');
-  const { size } = await handle.stat();
+  const handle = await fsp.open(file, 'r').catch((err: unknown) => {
+    // Done in the database but not on this host's disk: DATA_DIR not shared with the worker, or removed.
+    if ((err as { code?: string }).code === 'ENOENT') throw new AppError(410, 'export_file_missing', 'The archive of this export is no longer on the server. Start a new export.');
+    throw err;
+  });
+  const { size } = await handle.stat().catch(async (err: unknown) => { await handle.close(); throw err; });
   res.status(200);
   res.setHeader('Content-Type', 'application/zip');
   res.setHeader('Content-Disposition', attachmentHeader(name));

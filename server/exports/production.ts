@@ -8,7 +8,7 @@ import { ZipWriter } from './zip-writer';
 import { manifestText } from './manifest';
 import { writeAuditFiles } from './audit-files';
 import { assignBates, batesLabel, batesPrefix, findBatesRanges, pageCountOrSlip, type BatesRange } from './bates.repository';
-import { stampPdf } from './pdf-stamp';
+import { stampPdfIncremental } from './pdf-stamp';
 import { slipSheet } from './slip-sheet';
 import {
   dispositionsCsvChunks, indexCsvChunks, indexJsonChunks, withheldLogCsvChunks,
@@ -245,6 +245,11 @@ class RecordingZip extends ZipWriter {
   }
 }
 
+/** Byte arrays as the Buffers ZipWriter streams (no copy). */
+async function* parts(chunks: Uint8Array[]): AsyncIterable<Buffer> {
+  for (const c of chunks) if (c.byteLength) yield Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+}
+
 /** Text chunks as the Buffers ZipWriter streams. */
 async function* chunked(chunks: Iterable<string>): AsyncIterable<Buffer> {
   for (const c of chunks) yield Buffer.from(c, 'utf8');
@@ -327,9 +332,11 @@ class Producer {
     const counted = await pageCountOrSlip(bytes).catch((err: unknown) => ({ kind: 'slip' as const, reason: `could not be read (${String(err).slice(0, 200)})` }));
     if (counted.kind === 'pdf' && counted.pages === base.pages) {
       try {
-        const stamped = await stampPdf(bytes, { firstBates: range.first, prefix: this.prefix, legend });
+        // The original bytes then the appended update (incremental stamping), streamed as two parts.
+        const stamped = await stampPdfIncremental(bytes, { firstBates: range.first, prefix: this.prefix, legend });
+        if (stamped.pages !== base.pages) throw new Error(`stamped ${stamped.pages} pages, the range has ${base.pages}`);
         const producedPath = `${stem}-${withExtension(name, 'pdf')}`;
-        const r = await this.zip.put(producedPath, Buffer.from(stamped.buffer, stamped.byteOffset, stamped.byteLength));
+        const r = await this.zip.put(producedPath, parts([stamped.head, stamped.tail]));
         return { ...base, status: 'produced', sha256Produced: r.sha256, producedPath, nativePath: null, reason: null };
       } catch (err) {
         reason = `the PDF could not be stamped (${(err instanceof Error ? err.message : String(err)).slice(0, 200)})`;

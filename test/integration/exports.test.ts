@@ -361,6 +361,13 @@ describe('the exports API', () => {
     expect((await as(request(t.app).get('/api/v1/exports?cursor=nonsense'), legal.token)).status).toBe(400);
   });
 
+  it('when a done export\'s file is gone from DATA_DIR, then its download is 410 export_file_missing, not a server error', async () => {
+    const id = await insertExport(t.deps.db, { proceedingId, includeConfidential: false, requestedBy: legal.id });
+    await t.deps.db.updateTable('exports').set({ status: 'done', progress: 100, manifest_sha256: 'a'.repeat(64), file_key: `${id}.zip`, finished_at: new Date() }).where('id', '=', id).execute();
+    const res = await download(legal.token, id);
+    expect([res.status, JSON.parse(res.body.toString()).error.code]).toEqual([410, 'export_file_missing']);
+  });
+
   it('when an unknown or malformed id is asked for, then 404', async () => {
     expect((await as(request(t.app).get('/api/v1/exports/00000000-0000-4000-8000-000000000000'), legal.token)).status).toBe(404);
     expect((await as(request(t.app).get('/api/v1/exports/not-a-uuid/download'), legal.token)).status).toBe(404);
