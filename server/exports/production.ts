@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/database';
 import { ContentStore } from '../documents/content-store';
 import { ZipWriter } from './zip-writer';
-import { manifestText } from './manifest';
+import { MANIFEST_NAME, manifestText } from './manifest';
 import { writeAuditFiles } from './audit-files';
 import { assignBates, batesLabel, batesPrefix, findBatesRanges, pageCountOrSlip, type BatesRange } from './bates.repository';
 import { stampPdfIncremental } from './pdf-stamp';
@@ -218,7 +218,7 @@ export async function writeProduction(deps: ProductionDeps, scope: ProductionSco
     auditHeadHash: audit.headHash, auditHeadSeq: audit.headSeq, fileName: `${proceeding.docket}-${scopeName}-${scope.exportId.slice(0, 8)}.zip`,
   }));
   step();
-  const manifest = await zip.add('MANIFEST.sha256', manifestText(zip.entries), { mtime: generatedAt });
+  const manifest = await zip.add(MANIFEST_NAME, manifestText(zip.manifestEntries), { mtime: generatedAt });
   const { bytes } = await zip.finish();
   step();
   deps.logger?.info({ docket: proceeding.docket, items: items.length, bytes }, 'production written');
@@ -227,7 +227,7 @@ export async function writeProduction(deps: ProductionDeps, scope: ProductionSco
 
 /** ZipWriter that remembers each entry's path and SHA-256 for the manifest (whoever adds it: the audit files too). */
 class RecordingZip extends ZipWriter {
-  readonly entries: { path: string; sha256: string }[] = [];
+  readonly manifestEntries: { path: string; sha256: string }[] = [];
 
   constructor(out: NodeJS.WritableStream, private readonly mtime: Date) {
     super(out);
@@ -236,7 +236,7 @@ class RecordingZip extends ZipWriter {
   override async add(name: string, data: Buffer | string | Readable | AsyncIterable<Buffer>, opts?: { mtime?: Date }): Promise<{ bytes: number; sha256: string }> {
     if (!isSafeArchivePath(name)) throw new Error(`unsafe archive path ${JSON.stringify(name)}`);
     const r = await super.add(name, data, { mtime: opts?.mtime ?? this.mtime });
-    if (name !== 'MANIFEST.sha256') this.entries.push({ path: name, sha256: r.sha256 });
+    if (name !== MANIFEST_NAME) this.manifestEntries.push({ path: name, sha256: r.sha256 });
     return r;
   }
 
