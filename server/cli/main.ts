@@ -4,6 +4,7 @@ import { migrateToLatest } from '../db/migrate';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { userCreate } from './user-create';
 import { auditVerify } from './audit-verify';
+import { exportVerify } from './export-verify';
 import { seedDemo, describeDemoAccounts } from '../seed/demo';
 
 const USAGE = `Usage: portal <command>
@@ -14,6 +15,8 @@ const USAGE = `Usage: portal <command>
       [--password-stdin]                    read the password from standard input instead of generating one
   seed demo                                 add the demo proceeding and demo accounts (once)
   audit verify                              recompute the audit hash chain (exit 0 intact, 1 broken)
+  export verify FILE                        re-check a production ZIP: manifest, Bates continuity, audit chain
+                                            (exit 0 verified, 1 problems one per line, 2 unreadable); no database
 `;
 
 /** Dispatches `portal <command>`; exits 0 on success, 1 on a failed check, 2 on usage errors. */
@@ -30,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return values.help ? 0 : 2;
   }
+  if (positionals[0] === 'export' && positionals[1] === 'verify') return exportVerify(positionals.slice(2));
   const config = configOrExit();
   if (command === 'migrate') {
     const db = config.databaseUrl ? { url: config.databaseUrl, stop: async () => {} } : await startEmbeddedPostgres(config.dataDir);
