@@ -5,6 +5,7 @@ import { startEmbeddedPostgres } from '../db/embedded';
 import { userCreate } from './user-create';
 import { auditVerify } from './audit-verify';
 import { exportCommand } from './export';
+import { exportVerify } from './export-verify';
 import { seedDemo, describeDemoAccounts } from '../seed/demo';
 
 const USAGE = `Usage: portal <command>
@@ -18,6 +19,8 @@ const USAGE = `Usage: portal <command>
   export --docket D --out FILE              write a proceeding's record as a production ZIP (public scope)
       [--include-confidential]              the confidential production instead
       [--certifier NAME]                    the certifying official named in certified-index.pdf
+  export verify FILE                        re-check a production ZIP: manifest, Bates continuity, audit chain
+                                            (exit 0 verified, 1 problems one per line, 2 unreadable); no database
 `;
 
 /** Dispatches `portal <command>`; exits 0 on success, 1 on a failed check, 2 on usage errors. */
@@ -35,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return values.help ? 0 : 2;
   }
+  if (positionals[0] === 'export' && positionals[1] === 'verify') return exportVerify(positionals.slice(2));
   const config = configOrExit();
   if (command === 'migrate') {
     const db = config.databaseUrl ? { url: config.databaseUrl, stop: async () => {} } : await startEmbeddedPostgres(config.dataDir);

@@ -177,10 +177,17 @@ export async function writeProduction(deps: ProductionDeps, scope: ProductionSco
         : w.type === 'draft disposition' ? 'Disposition drafted but not issued (words withheld)' : 'Reviewer findings on the arguments (withheld)',
     });
   }
-  withheld.sort((a, b) => new Date(a.date).getTime() - new Date(b.date).getTime());
 
-  // The proceeding's audit events with the chain up to the head (x-archive's format).
-  const audit = await writeAuditFiles(db, proceeding.id, zip);
+  // The proceeding's audit events with the chain up to the head (x-archive's format); events that
+  // would reveal deliberative or (public scope) confidential material are withheld whole.
+  const audit = await writeAuditFiles(db, proceeding.id, zip, { scope: scope.includeConfidential ? 'confidential' : 'public', mtime: generatedAt });
+  for (const e of audit.withheld) {
+    withheld.push({
+      date: e.occurredAt, author: e.actorRole ?? 'unknown', type: 'audit event', trackingNumber: null, id: `audit event ${e.seq}`,
+      description: `Audit event ${e.seq} (${e.action}) left out of audit/audit-log.jsonl; its hash is in audit/chain.jsonl`, basis: e.basis,
+    });
+  }
+  withheld.sort((a, b) => new Date(a.date).getTime() - new Date(b.date).getTime());
   step();
 
   const head: IndexHead = {
@@ -216,6 +223,7 @@ export async function writeProduction(deps: ProductionDeps, scope: ProductionSco
       withheld: items.filter((i) => i.status === 'withheld').length, submissions: submissions.length,
     },
     auditHeadHash: audit.headHash, auditHeadSeq: audit.headSeq, fileName: `${proceeding.docket}-${scopeName}-${scope.exportId.slice(0, 8)}.zip`,
+    auditVerifyCommand: `python3 verify_audit.py production ${proceeding.docket}-${scopeName}-${scope.exportId.slice(0, 8)}.zip`,
   }));
   step();
   const manifest = await zip.add(MANIFEST_NAME, manifestText(zip.manifestEntries), { mtime: generatedAt });

@@ -121,8 +121,9 @@ async function* chunksOf(data: Buffer | string | Readable | AsyncIterable<Buffer
 export class ZipWriter {
   private readonly out: NodeJS.WritableStream;
   private readonly limits: ZipLimits;
-  private readonly entries: CentralRecord[] = [];
+  private readonly records: CentralRecord[] = [];
   private readonly names = new Set<string>();
+  private readonly done: { path: string; bytes: number; sha256: string }[] = [];
   private offset = 0;
   private busy = false;
   private finished = false;
@@ -141,6 +142,9 @@ export class ZipWriter {
 
   /** Bytes written to `out` so far. */
   get bytesWritten(): number { return this.offset; }
+
+  /** Every entry written so far, in order, with its size and SHA-256 (what `manifestText` takes). */
+  get entries(): readonly { path: string; bytes: number; sha256: string }[] { return this.done; }
 
   /** Streams one stored (uncompressed) entry; one at a time. Returns bytes and SHA-256 hex. */
   async add(name: string, data: Buffer | string | Readable | AsyncIterable<Buffer>, opts: ZipEntryOptions = {}): Promise<{ bytes: number; sha256: string }> {
@@ -195,8 +199,10 @@ export class ZipWriter {
         descriptor.writeUInt32LE(size, 12);
       }
       await this.write(descriptor);
-      this.entries.push({ name: nameBytes, crc: crc >>> 0, size, offset, dosTime: time, dosDate: date, unixTime });
-      return { bytes: size, sha256: sha.digest('hex') };
+      this.records.push({ name: nameBytes, crc: crc >>> 0, size, offset, dosTime: time, dosDate: date, unixTime });
+      const result = { bytes: size, sha256: sha.digest('hex') };
+      this.done.push({ path: name, ...result });
+      return result;
     } catch (err) {
       // A half-written entry cannot be taken back: the archive is unusable from here on.
       this.fail(err as Error);
@@ -216,7 +222,7 @@ export class ZipWriter {
     const cdStart = this.offset;
     const batch: Buffer[] = [];
     let batchBytes = 0;
-    for (const e of this.entries) {
+    for (const e of this.records) {
       const record = this.centralRecord(e);
       batch.push(record);
       batchBytes += record.length;
@@ -228,7 +234,7 @@ export class ZipWriter {
     }
     if (batch.length) await this.write(Buffer.concat(batch));
     const cdSize = this.offset - cdStart;
-    const count = this.entries.length;
+    const count = this.records.length;
     const manyEntries = count >= u16;
     const zip64 = manyEntries || cdStart >= u32 || cdSize >= u32;
     if (zip64) {

@@ -56,6 +56,8 @@ describe('portal export', () => {
     expect(readdirSync(work).filter((f) => f.endsWith('.part'))).toEqual([]);
     const unpacked = unpack(readFileSync(out));
     expect(sha256sumCheck(unpacked.dir).status).toBe(0);
+    const verified = portal(['export', 'verify', out]);
+    expect({ status: verified.status, out: verified.stdout + verified.stderr }).toEqual({ status: 0, out: expect.any(String) });
     const index = JSON.parse(unpacked.text('index.json'));
     expect(index).toMatchObject({ docket, scope: 'public' });
     expect(index.items.find((i: { documentName: string }) => i.documentName === 'evidence.pdf')).toMatchObject({ status: 'produced', pages: 2 });

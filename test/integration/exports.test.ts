@@ -14,6 +14,7 @@ import type { JobRunner } from '../../server/jobs/runner';
 import { insertExport } from '../../server/exports/exports.repository';
 import { RECUSED } from '../../server/access/decisions';
 import { signInBrowser } from '../helpers/session';
+import { verifyProduction } from '../../server/exports/verify';
 
 /**
  * The legal export end to end (issue 10, docs/exports.md): two vendors respond (one with a
@@ -153,6 +154,25 @@ describe('the public and the confidential production', () => {
       const listed = p.unpacked.text('MANIFEST.sha256').trim().split('\n').map((l) => l.replace(/^[0-9a-f]{64} [ *]/, '')).sort();
       expect(listed).toEqual(p.unpacked.entries.filter((e) => e !== 'MANIFEST.sha256').sort());
       expect(p.body['manifestSha256']).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
+  it('when verifyProduction (portal export verify) reads each ZIP, then manifest, Bates continuity and audit chain all check out', async () => {
+    for (const p of [pub, conf]) {
+      const report = await verifyProduction(path.join(path.dirname(p.unpacked.dir), 'production.zip'));
+      expect(report.problems).toEqual([]);
+      expect(report).toMatchObject({ ok: true, checked: { items: p.index.items.length } });
+      expect(report.checked.auditEvents).toBeGreaterThan(0);
+    }
+  });
+
+  it('when the audit files are in either production, then events that would reveal a note or a draft disposition are withheld whole and listed', () => {
+    for (const p of [pub, conf]) {
+      const log = p.unpacked.text('audit/audit-log.jsonl');
+      expect(log).not.toMatch(/"action":"note\.added"/);
+      expect(log).not.toMatch(/"action":"disposition\.drafted"/);
+      expect(log).toMatch(/"action":"disposition\.issued"/);
+      expect(p.unpacked.text('withheld-log.csv')).toMatch(/note\.added/);
     }
   });
 
