@@ -122,18 +122,26 @@ export interface StampText { firstBates: number; prefix: string; legend?: string
 
 const helvetica = StandardFontEmbedder.for(StandardFonts.Helvetica as unknown as Parameters<typeof StandardFontEmbedder.for>[0]);
 const helveticaBold = StandardFontEmbedder.for(StandardFonts.HelveticaBold as unknown as Parameters<typeof StandardFontEmbedder.for>[0]);
-const glyphWidths = new Map<StandardFontEmbedder, Map<string, number>>();
+const glyphWidths = new Map<StandardFontEmbedder, Float64Array>();
 /**
  * A text's width as drawn with Tj (no kerning: the stamp does not kern), from the font's metrics,
- * one character at a time and remembered: a page's label differs from the last only in digits.
+ * one character at a time and remembered by UTF-16 code unit (the text is WinAnsi-safe already).
  */
 export function textWidth(font: StandardFontEmbedder, text: string, size: number): number {
   let widths = glyphWidths.get(font);
-  if (!widths) glyphWidths.set(font, (widths = new Map()));
+  if (!widths) glyphWidths.set(font, (widths = new Float64Array(0x10000).fill(-1)));
   let total = 0;
-  for (const ch of text) {
-    let w = widths.get(ch);
-    if (w === undefined) widths.set(ch, (w = font.widthOfTextAtSize(ch, 1000)));
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    let w = widths[c]!;
+    if (w < 0) {
+      try {
+        w = font.widthOfTextAtSize(text[i]!, 1000);
+      } catch {
+        w = 0; // not in WinAnsi (callers pass winAnsiSafe text; a lone surrogate has no width)
+      }
+      widths[c] = w;
+    }
     total += w;
   }
   return (total * size) / 1000;
