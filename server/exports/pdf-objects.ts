@@ -142,9 +142,14 @@ export class PdfLexer {
     if (c === 0x2f) { // /name
       const start = this.pos;
       this.pos += 1;
-      while (isRegular(b[this.pos])) this.pos += 1;
+      let escaped = false;
+      while (isRegular(b[this.pos])) {
+        if (b[this.pos] === 0x23) escaped = true;
+        this.pos += 1;
+      }
       const raw = b.toString('latin1', start, this.pos);
-      return { t: 'name', raw, v: raw.slice(1).replace(/#([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))) };
+      const v = escaped ? raw.slice(1).replace(/#([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))) : raw.slice(1);
+      return { t: 'name', raw, v };
     }
     if (isDigit(c)) {
       // The common case, an integer, or `num gen R`, without making strings.
@@ -226,7 +231,17 @@ export function serialize(v: PdfValue): string {
 }
 
 /** A name as PDF writes it: `/` and the bytes, with `#xx` for anything that is not a plain regular character. */
+const nameRaws = new Map<string, string>();
 export function nameRaw(name: string): string {
+  let cached = nameRaws.get(name);
+  if (cached === undefined) {
+    cached = encodeName(name);
+    if (nameRaws.size < 4096) nameRaws.set(name, cached);
+  }
+  return cached;
+}
+
+function encodeName(name: string): string {
   let out = '/';
   for (let i = 0; i < name.length; i += 1) {
     const c = name.charCodeAt(i);
