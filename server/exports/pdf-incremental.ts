@@ -122,18 +122,26 @@ export interface StampText { firstBates: number; prefix: string; legend?: string
 
 const helvetica = StandardFontEmbedder.for(StandardFonts.Helvetica as unknown as Parameters<typeof StandardFontEmbedder.for>[0]);
 const helveticaBold = StandardFontEmbedder.for(StandardFonts.HelveticaBold as unknown as Parameters<typeof StandardFontEmbedder.for>[0]);
-const glyphWidths = new Map<StandardFontEmbedder, Map<string, number>>();
+const glyphWidths = new Map<StandardFontEmbedder, Float64Array>();
 /**
  * A text's width as drawn with Tj (no kerning: the stamp does not kern), from the font's metrics,
- * one character at a time and remembered: a page's label differs from the last only in digits.
+ * one character at a time and remembered by UTF-16 code unit (the text is WinAnsi-safe already).
  */
 export function textWidth(font: StandardFontEmbedder, text: string, size: number): number {
   let widths = glyphWidths.get(font);
-  if (!widths) glyphWidths.set(font, (widths = new Map()));
+  if (!widths) glyphWidths.set(font, (widths = new Float64Array(0x10000).fill(-1)));
   let total = 0;
-  for (const ch of text) {
-    let w = widths.get(ch);
-    if (w === undefined) widths.set(ch, (w = font.widthOfTextAtSize(ch, 1000)));
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    let w = widths[c]!;
+    if (w < 0) {
+      try {
+        w = font.widthOfTextAtSize(text[i]!, 1000);
+      } catch {
+        w = 0; // not in WinAnsi (callers pass winAnsiSafe text; a lone surrogate has no width)
+      }
+      widths[c] = w;
+    }
     total += w;
   }
   return (total * size) / 1000;
@@ -192,20 +200,20 @@ export function incrementalTail(plan: IncrementalPlan, opts: StampText, headLeng
   const { file, pages } = plan;
   const { trailer, startxref, newestIsStream } = file.info;
   let next = file.info.size;
-  const parts: Buffer[] = [];
-  let offset = headLength;
+  // The tail is built as one Latin-1 string (one character per byte) and converted once.
+  let text = '';
+  const offsetOf = () => headLength + text.length;
   const xref: { num: number; gen: number; offset: number }[] = [];
-  const push = (b: Buffer) => { parts.push(b); offset += b.length; };
-  const object = (n: number, gen: number, body: string | Buffer) => {
-    xref.push({ num: n, gen, offset });
-    push(Buffer.concat([Buffer.from(`${n} ${gen} obj\n`), typeof body === 'string' ? Buffer.from(body, 'latin1') : body, Buffer.from('\nendobj\n')]));
+  const object = (n: number, gen: number, body: string) => {
+    xref.push({ num: n, gen, offset: offsetOf() });
+    text += `${n} ${gen} obj\n${body}\nendobj\n`;
   };
   const stream = (n: number, content: string, compress: boolean) => {
-    const data = compress ? storedZlib(Buffer.from(content, 'latin1')) : Buffer.from(content, 'latin1');
-    object(n, 0, Buffer.concat([Buffer.from(`<< /Length ${data.length}${compress ? ' /Filter /FlateDecode' : ''} >>\nstream\n`), data, Buffer.from('\nendstream')]));
+    const data = compress ? storedZlibLatin1(content) : content;
+    object(n, 0, `<< /Length ${data.length}${compress ? ' /Filter /FlateDecode' : ''} >>\nstream\n${data}\nendstream`);
   };
 
-  if (!headEndsWithEol) push(Buffer.from('\n'));
+  if (!headEndsWithEol) text += '\n';
   const regularFont = next++;
   object(regularFont, 0, '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
   const boldFont = opts.legend ? next++ : null;
@@ -259,7 +267,7 @@ export function incrementalTail(plan: IncrementalPlan, opts: StampText, headLeng
   };
   if (newestIsStream) {
     const self = next++;
-    const xrefOffset = offset;
+    const xrefOffset = offsetOf();
     const rows = [...xref, { num: self, gen: 0, offset: xrefOffset }].sort((a, b) => a.num - b.num);
     const width = Math.max(1, Math.ceil(Math.log2(xrefOffset + 2) / 8));
     const data = Buffer.alloc(rows.length * (1 + width + 2));
@@ -269,16 +277,16 @@ export function incrementalTail(plan: IncrementalPlan, opts: StampText, headLeng
       data.writeUIntBE(r.offset, at + 1, width);
       data.writeUInt16BE(r.gen, at + 1 + width);
     });
-    const packed = deflateSync(data);
+    const packed = deflateSync(data).toString('latin1');
     const d = dict([
       ['Type', name('XRef')], ['Size', num(next)], ['W', { t: 'arr', items: [num(1), num(width), num(2)] }],
       ['Index', { t: 'arr', items: runs(rows.map((r) => r.num)).flatMap(([s, c]) => [num(s), num(c)]) }],
       ...keep('Root'), ...keep('Info'), ...keep('ID'), ['Prev', num(startxref)],
       ['Filter', name('FlateDecode')], ['Length', num(packed.length)],
     ]);
-    push(Buffer.concat([Buffer.from(`${self} 0 obj\n${serialize(d)}\nstream\n`, 'latin1'), packed, Buffer.from(`\nendstream\nendobj\nstartxref\n${xrefOffset}\n%%EOF\n`)]));
+    text += `${self} 0 obj\n${serialize(d)}\nstream\n${packed}\nendstream\nendobj\nstartxref\n${xrefOffset}\n%%EOF\n`;
   } else {
-    const xrefOffset = offset;
+    const xrefOffset = offsetOf();
     const rows = [...xref].sort((a, b) => a.num - b.num);
     const lines = ['xref'];
     let i = 0;
@@ -287,9 +295,26 @@ export function incrementalTail(plan: IncrementalPlan, opts: StampText, headLeng
       for (let k = 0; k < count; k += 1, i += 1) lines.push(`${String(rows[i]!.offset).padStart(10, '0')} ${String(rows[i]!.gen).padStart(5, '0')} n\r`);
     }
     const t = dict([['Size', num(next)], ...keep('Root'), ...keep('Info'), ...keep('ID'), ['Prev', num(startxref)]]);
-    push(Buffer.from(`${lines.join('\n')}\ntrailer\n${serialize(t)}\nstartxref\n${xrefOffset}\n%%EOF\n`, 'latin1'));
+    text += `${lines.join('\n')}\ntrailer\n${serialize(t)}\nstartxref\n${xrefOffset}\n%%EOF\n`;
   }
-  return Buffer.concat(parts);
+  return Buffer.from(text, 'latin1');
+}
+
+/** `storedZlib` of a Latin-1 string, as a Latin-1 string. */
+function storedZlibLatin1(content: string): string {
+  if (content.length > 0xffff) return storedZlib(Buffer.from(content, 'latin1')).toString('latin1');
+  let s1 = 1;
+  let s2 = 0;
+  for (let i = 0; i < content.length; i += 1) {
+    s1 += content.charCodeAt(i);
+    s2 += s1;
+    if ((i & 4095) === 4095) { s1 %= 65521; s2 %= 65521; }
+  }
+  s1 %= 65521;
+  s2 %= 65521;
+  const n = content.length;
+  const c = String.fromCharCode;
+  return c(0x78, 0x01, 0x01, n & 0xff, n >> 8, ~n & 0xff, (~n >> 8) & 0xff) + content + c(s2 >> 8, s2 & 0xff, s1 >> 8, s1 & 0xff);
 }
 
 /**

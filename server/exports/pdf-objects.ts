@@ -67,12 +67,34 @@ export class PdfLexer {
     if (w !== expected) throw new PdfUnsupported(`expected ${expected} at ${this.pos}, found ${JSON.stringify(w.slice(0, 20))}`);
   }
 
-  /** A non-negative integer. */
+  /** A non-negative integer (read from the bytes directly: the cross-reference has thousands). */
   integer(): number {
     this.skipWs();
-    const w = this.word();
-    if (!/^[0-9]{1,15}$/.test(w)) throw new PdfUnsupported(`expected an integer at ${this.pos}`);
-    return Number(w);
+    const b = this.buf;
+    const start = this.pos;
+    let v = 0;
+    while (isDigit(b[this.pos])) {
+      v = v * 10 + b[this.pos]! - 0x30;
+      this.pos += 1;
+    }
+    if (this.pos === start || this.pos - start > 15 || isRegular(b[this.pos])) throw new PdfUnsupported(`expected an integer at ${start}`);
+    return v;
+  }
+
+  /** An unsigned integer token at pos (digits then a non-regular byte), or -1 with pos unchanged. */
+  private digits(): number {
+    const b = this.buf;
+    const start = this.pos;
+    let v = 0;
+    while (isDigit(b[this.pos])) {
+      v = v * 10 + b[this.pos]! - 0x30;
+      this.pos += 1;
+    }
+    if (this.pos === start || this.pos - start > 15 || isRegular(b[this.pos])) {
+      this.pos = start;
+      return -1;
+    }
+    return v;
   }
 
   peekKeyword(expected: string): boolean {
@@ -105,7 +127,7 @@ export class PdfLexer {
       if (end < 0) throw new PdfUnsupported('unterminated hex string');
       const raw = b.subarray(this.pos, end + 1);
       this.pos = end + 1;
-      return { t: 'str', raw: Buffer.from(raw) };
+      return { t: 'str', raw };
     }
     if (c === 0x5b) { // [
       this.pos += 1;
@@ -120,9 +142,34 @@ export class PdfLexer {
     if (c === 0x2f) { // /name
       const start = this.pos;
       this.pos += 1;
-      while (isRegular(b[this.pos])) this.pos += 1;
+      let escaped = false;
+      while (isRegular(b[this.pos])) {
+        if (b[this.pos] === 0x23) escaped = true;
+        this.pos += 1;
+      }
       const raw = b.toString('latin1', start, this.pos);
-      return { t: 'name', raw, v: raw.slice(1).replace(/#([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))) };
+      const v = escaped ? raw.slice(1).replace(/#([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))) : raw.slice(1);
+      return { t: 'name', raw, v };
+    }
+    if (isDigit(c)) {
+      // The common case, an integer, or `num gen R`, without making strings.
+      const start = this.pos;
+      const n = this.digits();
+      if (n >= 0) {
+        const save = this.pos;
+        this.skipWs();
+        const gen = isDigit(b[this.pos]) ? this.digits() : -1;
+        if (gen >= 0) {
+          this.skipWs();
+          if (b[this.pos] === 0x52 && !isRegular(b[this.pos + 1])) { // R
+            this.pos += 1;
+            return { t: 'ref', num: n, gen };
+          }
+        }
+        this.pos = save;
+        return { t: 'num', v: n, raw: String(n) };
+      }
+      this.pos = start;
     }
     if (isDigit(c) || c === 0x2b || c === 0x2d || c === 0x2e) {
       const raw = this.word();
@@ -161,7 +208,7 @@ export class PdfLexer {
         depth -= 1;
         if (depth === 0) {
           this.pos += 1;
-          return { t: 'str', raw: Buffer.from(b.subarray(start, this.pos)) };
+          return { t: 'str', raw: b.subarray(start, this.pos) };
         }
       }
     }
@@ -184,7 +231,17 @@ export function serialize(v: PdfValue): string {
 }
 
 /** A name as PDF writes it: `/` and the bytes, with `#xx` for anything that is not a plain regular character. */
+const nameRaws = new Map<string, string>();
 export function nameRaw(name: string): string {
+  let cached = nameRaws.get(name);
+  if (cached === undefined) {
+    cached = encodeName(name);
+    if (nameRaws.size < 4096) nameRaws.set(name, cached);
+  }
+  return cached;
+}
+
+function encodeName(name: string): string {
   let out = '/';
   for (let i = 0; i < name.length; i += 1) {
     const c = name.charCodeAt(i);

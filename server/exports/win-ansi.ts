@@ -35,8 +35,19 @@ export function winAnsiSafe(text: string): string {
 
 /** The WinAnsi bytes of a text (after `winAnsiSafe`, so every character has one). */
 export function winAnsiBytes(text: string): Buffer {
-  const safe = winAnsiSafe(text);
+  const out = Buffer.allocUnsafe(text.length);
+  let n = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = winAnsiCode(text.charCodeAt(i));
+    if (code < 0) return winAnsiBytesSlow(text);
+    out[n] = code;
+    n += 1;
+  }
+  return out.subarray(0, n);
+}
+
+function winAnsiBytesSlow(text: string): Buffer {
   const out: number[] = [];
-  for (const ch of safe) out.push(winAnsiCode(ch.codePointAt(0)!));
+  for (const ch of winAnsiSafe(text)) out.push(winAnsiCode(ch.codePointAt(0)!));
   return Buffer.from(out);
 }
