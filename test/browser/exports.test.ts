@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../helpers/app';
 import { buildDocumentRow, buildUser, tokenFor, totpFor, type TestUser } from '../helpers/factories';
 import { fileResponse } from '../helpers/filings';
 import { expectNoAxeViolations, isFocused, launchPeopleBrowser, tabTo, watchForPageProblems, type PeopleBrowser } from '../helpers/browser';
-import { pdfPages, sha256sumCheck, startExportRunner, unpack } from '../helpers/exports';
+import { pdfPages, removeUnpacked, sha256sumCheck, startExportRunner, unpack } from '../helpers/exports';
 import { tempUploadsDir } from '../fixtures/upload-client';
 import type { JobRunner } from '../../server/jobs/runner';
 
@@ -36,6 +36,7 @@ beforeAll(async () => {
   await request(t.app).post(`/api/v1/submissions/${draft.body.id}/submit`).set(auth).send({ certification: { accepted: true, signature: 'D' } }).expect(200);
 }, 120_000);
 afterAll(async () => {
+  removeUnpacked();
   await runner?.stop();
   await people?.close();
   await t?.close();

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
@@ -72,9 +72,17 @@ export interface Unpacked {
   entries: string[];
 }
 
+const unpackedDirs: string[] = [];
+
+/** Removes every folder `unpack` made (call in afterAll). */
+export function removeUnpacked(): void {
+  for (const d of unpackedDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
 /** Writes the ZIP to disk, checks it with `unzip -t`, unpacks it with `unzip` and lists its entries. */
 export function unpack(zipBytes: Buffer): Unpacked {
   const dir = mkdtempSync(path.join(tmpdir(), 'vrp-export-'));
+  unpackedDirs.push(dir);
   const file = path.join(dir, 'production.zip');
   writeFileSync(file, zipBytes);
   const tested = spawnSync('unzip', ['-tq', file], { encoding: 'utf8' });

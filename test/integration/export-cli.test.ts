@@ -6,7 +6,7 @@ import request from 'supertest';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { fileResponse } from '../helpers/filings';
 import { buildDocumentRow } from '../helpers/factories';
-import { pdfPages, sha256sumCheck, unpack } from '../helpers/exports';
+import { pdfPages, removeUnpacked, sha256sumCheck, unpack } from '../helpers/exports';
 import { ROOT } from '../helpers/process';
 import { tempUploadsDir } from '../fixtures/upload-client';
 
@@ -34,6 +34,7 @@ beforeAll(async () => {
   await request(t.app).post(`/api/v1/submissions/${draft.body.id}/submit`).set(auth).send({ certification: { accepted: true, signature: 'G' } }).expect(200);
 });
 afterAll(async () => {
+  removeUnpacked();
   await t?.close();
   rmSync(uploads, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { staffWithToken } from '../helpers/filings';
 import { issueThrough, putDisposition, startReview } from '../helpers/dispositions';
 import { tempUploadsDir, uploadTo, postParts } from '../fixtures/upload-client';
 import { docx, filePart } from '../fixtures/uploads';
-import { binary, pdfPages, sha256sumCheck, startExportRunner, truncatedPdf, unpack, waitForExport, type Unpacked } from '../helpers/exports';
+import { binary, pdfPages, removeUnpacked, sha256sumCheck, startExportRunner, truncatedPdf, unpack, waitForExport, type Unpacked } from '../helpers/exports';
 import { pageTexts } from '../helpers/export-pdfs';
 import type { JobRunner } from '../../server/jobs/runner';
 import { insertExport } from '../../server/exports/exports.repository';
@@ -139,6 +139,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
+  removeUnpacked();
   await runner?.stop();
   await t?.close();
   rmSync(uploads, { recursive: true, force: true });
