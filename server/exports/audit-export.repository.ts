@@ -51,8 +51,18 @@ export async function proceedingEventsAfter(db: DbOrTrx, proceedingId: string, a
   return rows;
 }
 
-/** Chain fields only, `after < seq <= head`, `limit` of them, in order. */
-export function chainLinksAfter(db: DbOrTrx, after: number, head: number, limit: number) {
-  return db.selectFrom('audit_events').select(['seq', 'prev_hash', 'hash'])
-    .where('seq', '>', String(after)).where('seq', '<=', String(head)).orderBy('seq').limit(limit).execute();
+/**
+ * chain.jsonl's lines for `after < seq <= head`, `limit` of them, built by the database as one text
+ * (a row per event through the driver cost more than the rest of the export): each line is
+ * `{"hash":"...","prevHash":"...","seq":N}`, members in canonical (sorted) order. `last` is the
+ * last seq in the text (null when there is none).
+ */
+export async function chainTextAfter(db: DbOrTrx, after: number, head: number, limit: number): Promise<{ text: string; last: number | null }> {
+  const { rows } = await sql<{ text: string | null; last: string | null }>`
+    SELECT string_agg(line, '' ORDER BY seq) AS text, max(seq)::text AS last FROM (
+      SELECT seq, '{"hash":' || to_json(hash)::text || ',"prevHash":' || to_json(prev_hash)::text || ',"seq":' || seq::text || E'}\n' AS line
+      FROM audit_events WHERE seq > ${after} AND seq <= ${head} ORDER BY seq LIMIT ${limit}
+    ) batch`.execute(db);
+  const row = rows[0];
+  return { text: row?.text ?? '', last: row?.last ? Number(row.last) : null };
 }

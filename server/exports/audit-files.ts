@@ -1,7 +1,7 @@
 import type { Db, DbOrTrx } from '../db/database';
 import { GENESIS_HASH } from '../audit/audit.chain';
 import { canonicalJson } from '../audit/canonical-json';
-import { chainHead, chainLinksAfter, proceedingEventsAfter } from './audit-export.repository';
+import { chainHead, chainTextAfter, proceedingEventsAfter } from './audit-export.repository';
 import type { ZipWriter } from './zip-writer';
 
 /**
@@ -33,7 +33,7 @@ export const CHAIN_PATH = 'audit/chain.jsonl';
 export const HEAD_PATH = 'audit/head.json';
 
 const EVENT_BATCH = 2_000;
-const CHAIN_BATCH = 10_000;
+const CHAIN_BATCH = 20_000;
 
 export const DELIBERATIVE_BASES: Readonly<Record<string, string>> = {
   'note.added': 'Deliberative process: internal staff note',
@@ -118,10 +118,10 @@ export async function writeAuditFiles(db: Db, proceedingId: string, zip: ZipWrit
   await zip.add(CHAIN_PATH, (async function* chainLines(conn: DbOrTrx) {
     let after = 0;
     while (after < head.seq) {
-      const rows = await chainLinksAfter(conn, after, head.seq, CHAIN_BATCH);
-      if (rows.length === 0) return;
-      yield Buffer.from(rows.map((r) => `${canonicalJson({ seq: Number(r.seq), prevHash: r.prev_hash, hash: r.hash })}\n`).join(''), 'utf8');
-      after = Number(rows[rows.length - 1]!.seq);
+      const batch = await chainTextAfter(conn, after, head.seq, CHAIN_BATCH);
+      if (batch.last === null) return;
+      yield Buffer.from(batch.text, 'utf8');
+      after = batch.last;
     }
   })(db), { mtime });
 

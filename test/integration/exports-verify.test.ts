@@ -187,6 +187,7 @@ describe('writeAuditFiles', () => {
   it('when the files are written, then chain.jsonl links every event from seq 1 to head.json, which is the head read at the start', () => {
     const chain = jsonl(files.get(CHAIN_PATH)!);
     expect(chain.map((l) => l.seq)).toEqual(Array.from({ length: headBefore.seq }, (_, i) => i + 1));
+    expect(files.get(CHAIN_PATH)!.toString('utf8')).toBe(chain.map((l) => `${canonicalJson(l)}\n`).join(''));
     const head = JSON.parse(files.get(HEAD_PATH)!.toString('utf8')) as { seq: number; hash: string; at: string };
     expect([head.seq, head.hash]).toEqual([headBefore.seq, headBefore.hash]);
     expect([publicAudit.headSeq, publicAudit.headHash]).toEqual([headBefore.seq, headBefore.hash]);
