@@ -7,9 +7,10 @@ import { sql, type Kysely } from 'kysely';
  * range each document (a notice document or a submission's document) was given, once.
  *
  * The database itself keeps the promises: a range is never updated or deleted (trigger and grants);
- * a new range of a proceeding starts after every range it already has (trigger, under the series
- * row's lock), so ranges never overlap and numbers are never reused; the counter only grows; the
- * prefix never changes once a range carries it; a range names a document of its own proceeding.
+ * new ranges of a proceeding start after every range it already had and do not overlap one another
+ * (checked once per INSERT statement, under the series rows' locks), so ranges never overlap and
+ * numbers are never reused; they end within the counter, which only grows; the prefix never changes
+ * once a range carries it; a range names a document of its own proceeding.
  * Frozen file.
  */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -32,46 +33,70 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`CREATE UNIQUE INDEX bates_ranges_first_idx ON bates_ranges (proceeding_id, first_number)`.execute(db);
 
   await sql`
-    CREATE FUNCTION bates_ranges_check() RETURNS trigger LANGUAGE plpgsql AS $$
-    DECLARE
-      series_last bigint;
-      highest bigint;
+    CREATE FUNCTION bates_ranges_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       IF TG_OP = 'TRUNCATE' THEN
         RAISE EXCEPTION 'Bates ranges cannot be removed' USING ERRCODE = 'integrity_constraint_violation';
       END IF;
-      IF TG_OP <> 'INSERT' THEN
-        RAISE EXCEPTION 'Bates range of document % cannot be changed or removed', OLD.document_id
+      RAISE EXCEPTION 'Bates range of document % cannot be changed or removed', OLD.document_id
+        USING ERRCODE = 'integrity_constraint_violation';
+    END $$`.execute(db);
+  await sql`CREATE TRIGGER bates_ranges_frozen BEFORE UPDATE OR DELETE ON bates_ranges
+    FOR EACH ROW EXECUTE FUNCTION bates_ranges_frozen()`.execute(db);
+  await sql`CREATE TRIGGER bates_ranges_no_truncate BEFORE TRUNCATE ON bates_ranges
+    FOR EACH STATEMENT EXECUTE FUNCTION bates_ranges_frozen()`.execute(db);
+
+  // Checked once per INSERT statement over all its rows (an export inserts thousands at a time).
+  await sql`
+    CREATE FUNCTION bates_ranges_check() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+      bad record;
+    BEGIN
+      -- The series rows' locks order every allocation of each proceeding.
+      PERFORM 1 FROM bates_series WHERE proceeding_id IN (SELECT proceeding_id FROM inserted) ORDER BY proceeding_id FOR UPDATE;
+      -- New ranges start after every range the proceeding had before this statement...
+      WITH prior AS (
+        SELECT r.proceeding_id, max(r.last_number) AS highest FROM bates_ranges r
+         WHERE r.proceeding_id IN (SELECT proceeding_id FROM inserted)
+           AND NOT EXISTS (SELECT 1 FROM inserted n WHERE n.document_id = r.document_id)
+         GROUP BY r.proceeding_id)
+      SELECT i.first_number, p.highest INTO bad FROM inserted i JOIN prior p ON p.proceeding_id = i.proceeding_id
+       WHERE i.first_number <= p.highest LIMIT 1;
+      IF FOUND THEN
+        RAISE EXCEPTION 'Bates range starting at % overlaps or precedes numbers already given out (up to %)', bad.first_number, bad.highest
           USING ERRCODE = 'integrity_constraint_violation';
       END IF;
-      -- The series row's lock orders every allocation of the proceeding.
-      SELECT last_number INTO series_last FROM bates_series WHERE proceeding_id = NEW.proceeding_id FOR UPDATE;
-      -- Ranges only ever grow, so the one that starts highest also ends highest (and the index finds it).
-      SELECT last_number INTO highest FROM bates_ranges WHERE proceeding_id = NEW.proceeding_id
-        ORDER BY first_number DESC LIMIT 1;
-      IF highest IS NOT NULL AND NEW.first_number <= highest THEN
-        RAISE EXCEPTION 'Bates range % to % overlaps or precedes numbers already given out (up to %)',
-          NEW.first_number, NEW.last_number, highest USING ERRCODE = 'integrity_constraint_violation';
-      END IF;
-      IF NEW.last_number > series_last THEN
-        RAISE EXCEPTION 'Bates range % to % is beyond the counter (%)', NEW.first_number, NEW.last_number, series_last
+      -- ...do not overlap one another...
+      SELECT x.first_number, x.prev_last INTO bad FROM (
+        SELECT first_number, lag(last_number) OVER (PARTITION BY proceeding_id ORDER BY first_number) AS prev_last FROM inserted) x
+        WHERE x.first_number <= x.prev_last LIMIT 1;
+      IF FOUND THEN
+        RAISE EXCEPTION 'Bates range starting at % overlaps another (ending at %)', bad.first_number, bad.prev_last
           USING ERRCODE = 'integrity_constraint_violation';
       END IF;
-      IF NEW.source = 'notice' AND NOT EXISTS (
-        SELECT 1 FROM notice_documents WHERE id = NEW.document_id AND proceeding_id = NEW.proceeding_id
-      ) OR NEW.source = 'submission' AND NOT EXISTS (
-        SELECT 1 FROM documents d JOIN submissions s ON s.id = d.submission_id
-        WHERE d.id = NEW.document_id AND s.proceeding_id = NEW.proceeding_id
-      ) THEN
-        RAISE EXCEPTION 'document % is not a % document of proceeding %', NEW.document_id, NEW.source, NEW.proceeding_id
+      -- ...end within the counter...
+      SELECT i.first_number, i.last_number, s.last_number AS counter INTO bad FROM inserted i
+        JOIN bates_series s ON s.proceeding_id = i.proceeding_id WHERE i.last_number > s.last_number LIMIT 1;
+      IF FOUND THEN
+        RAISE EXCEPTION 'Bates range % to % is beyond the counter (%)', bad.first_number, bad.last_number, bad.counter
+          USING ERRCODE = 'integrity_constraint_violation';
+      END IF;
+      -- ...and name a document of their own proceeding.
+      SELECT i.document_id, i.source, i.proceeding_id INTO bad FROM inserted i
+        WHERE NOT (i.source = 'notice' AND EXISTS (
+            SELECT 1 FROM notice_documents WHERE id = i.document_id AND proceeding_id = i.proceeding_id)
+          OR i.source = 'submission' AND EXISTS (
+            SELECT 1 FROM documents d JOIN submissions s ON s.id = d.submission_id
+            WHERE d.id = i.document_id AND s.proceeding_id = i.proceeding_id))
+        LIMIT 1;
+      IF FOUND THEN
+        RAISE EXCEPTION 'document % is not a % document of proceeding %', bad.document_id, bad.source, bad.proceeding_id
           USING ERRCODE = 'foreign_key_violation';
       END IF;
-      RETURN NEW;
+      RETURN NULL;
     END $$`.execute(db);
-  await sql`CREATE TRIGGER bates_ranges_check BEFORE INSERT OR UPDATE OR DELETE ON bates_ranges
-    FOR EACH ROW EXECUTE FUNCTION bates_ranges_check()`.execute(db);
-  await sql`CREATE TRIGGER bates_ranges_no_truncate BEFORE TRUNCATE ON bates_ranges
-    FOR EACH STATEMENT EXECUTE FUNCTION bates_ranges_check()`.execute(db);
+  await sql`CREATE TRIGGER bates_ranges_check AFTER INSERT ON bates_ranges
+    REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION bates_ranges_check()`.execute(db);
 
   await sql`
     CREATE FUNCTION bates_series_check() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -107,5 +132,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TABLE IF EXISTS bates_ranges`.execute(db);
   await sql`DROP TABLE IF EXISTS bates_series`.execute(db);
-  await sql`DROP FUNCTION IF EXISTS bates_ranges_check(); DROP FUNCTION IF EXISTS bates_series_check()`.execute(db);
+  await sql`DROP FUNCTION IF EXISTS bates_ranges_check(); DROP FUNCTION IF EXISTS bates_ranges_frozen(); DROP FUNCTION IF EXISTS bates_series_check()`.execute(db);
 }

@@ -1,6 +1,7 @@
-import { StandardFontEmbedder, StandardFonts } from '@cantoo/pdf-lib';
+import type { StandardFontEmbedder } from '@cantoo/pdf-lib';
 import { stampContent, storedZlib, textWidth } from './pdf-incremental';
-import { winAnsiBytes, winAnsiSafe } from './win-ansi';
+import { BOLD, OBLIQUE, REGULAR, fmt, hex, pdfDate, textString, wrap } from './pdf-layout';
+import { winAnsiSafe } from './win-ansi';
 
 /**
  * The one-page slip sheet that stands in a production for a document that is not produced as a
@@ -34,10 +35,6 @@ export interface SlipSheetOptions {
   date?: Date;
 }
 
-const FONT = (n: StandardFonts) => StandardFontEmbedder.for(n as unknown as Parameters<typeof StandardFontEmbedder.for>[0]);
-const REGULAR = FONT(StandardFonts.Helvetica);
-const BOLD = FONT(StandardFonts.HelveticaBold);
-const OBLIQUE = FONT(StandardFonts.HelveticaOblique);
 const FONTS = new Map([[REGULAR, 'F1'], [BOLD, 'F2'], [OBLIQUE, 'F3']]);
 
 const PAGE_W = 612;
@@ -46,38 +43,6 @@ const MARGIN = 72;
 const WIDTH = PAGE_W - 2 * MARGIN;
 const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
 
-const fmt = (v: number) => (Math.round(v * 100) / 100).toString();
-const hex = (text: string) => `<${winAnsiBytes(text).toString('hex')}>`;
-
-/**
- * Greedy line breaking by width: at spaces; a word that does not fit where it is starts the next
- * line; a word too long for any line (a long path) is cut where it reaches the edge. `first` is
- * the room taken on the first line (by a bold label). Linear in the text's length.
- */
-export function wrap(text: string, font: StandardFontEmbedder, size: number, width: number, first = 0): string[] {
-  const lines: string[] = [];
-  let line = '';
-  let used = 0;
-  let room = width - first;
-  const w = (s: string) => textWidth(font, s, size);
-  const space = w(' ');
-  const breakLine = () => { lines.push(line); line = ''; used = 0; room = width; };
-  for (const word of text.split(' ')) {
-    const ww = w(word);
-    const gap = line ? space : 0;
-    if (used + gap + ww <= room) { line += (line ? ' ' : '') + word; used += gap + ww; continue; }
-    if (line || (room < width && ww <= width)) breakLine();
-    if (ww <= room) { line = word; used = ww; continue; }
-    for (const ch of word) {
-      const cw = w(ch);
-      if (used + cw > room && line) breakLine();
-      line += ch;
-      used += cw;
-    }
-  }
-  lines.push(line);
-  return lines;
-}
 
 /** The fixed texts (heading, note) are laid out once; vendors' values each time. */
 const layoutCache = new Map<string, string[]>();
@@ -137,13 +102,6 @@ export function slipSheetSync(opts: SlipSheetOptions): Buffer {
   return writePdf(blocks, Buffer.from(content, 'latin1'), opts);
 }
 
-/** PDF text string in UTF-16BE with a byte-order mark (any character, exactly). */
-const textString = (s: string) => {
-  const b = Buffer.from(`\ufeff${s}`, 'utf16le');
-  b.swap16();
-  return `<${b.toString('hex')}>`;
-};
-const pdfDate = (d: Date) => `(D:${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z)`;
 
 function writePdf(blocks: Block[], content: Buffer, opts: SlipSheetOptions): Buffer {
   const data = storedZlib(content);

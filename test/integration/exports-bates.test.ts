@@ -212,6 +212,18 @@ describe('what the database refuses from the app role', () => {
     })).rejects.toThrow(/overlaps or precedes/);
     await expect(db.insertInto('bates_ranges').values({ document_id: b, proceeding_id: p.id, source: 'notice', first_number: 4, last_number: 4 }).execute())
       .rejects.toThrow(/beyond the counter/);
+    const c = await noticeDocument(p.id, new Date());
+    await expect(db.transaction().execute(async (trx) => {
+      await trx.updateTable('bates_series').set({ last_number: 20 }).where('proceeding_id', '=', p.id).execute();
+      await trx.insertInto('bates_ranges').values([
+        { document_id: b, proceeding_id: p.id, source: 'notice', first_number: 4, last_number: 8 },
+        { document_id: c, proceeding_id: p.id, source: 'notice', first_number: 8, last_number: 9 },
+      ]).execute();
+    })).rejects.toThrow(/overlaps another/);
+    await expect(db.transaction().execute(async (trx) => {
+      await trx.updateTable('bates_series').set({ last_number: 20 }).where('proceeding_id', '=', p.id).execute();
+      await trx.insertInto('bates_ranges').values({ document_id: b, proceeding_id: p.id, source: 'submission', first_number: 4, last_number: 4 }).execute();
+    })).rejects.toThrow(/not a submission document/);
     await expect(db.updateTable('bates_series').set({ last_number: 1 }).where('proceeding_id', '=', p.id).execute()).rejects.toThrow(/never reused/);
     await expect(db.deleteFrom('bates_series').where('proceeding_id', '=', p.id).execute()).rejects.toThrow(/permission denied|cannot be removed/);
     expect(await findBatesRanges(db, [a, b])).toEqual(new Map([[a, { first: 1, last: 3 }]]));

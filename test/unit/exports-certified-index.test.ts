@@ -88,6 +88,12 @@ describe('the certified index', () => {
     expect(t).toContain('Confidential production');
     const odd = flat(await read(certifiedIndexPdf(model({ items: [item({ documentName: '\u4e2d\u6587.pdf' })] }))));
     expect(odd).toContain('<U+4E2D><U+6587>.pdf');
+    // An item taller than a page runs on over the next pages and the list goes on after it.
+    const huge = await read(certifiedIndexPdf(model({ items: [item({ title: `${'long title '.repeat(1200)}END OF TITLE` }), item({ documentName: 'after.pdf' })] })));
+    expect((await PDFDocument.load(huge)).getPageCount()).toBeGreaterThanOrEqual(3);
+    const hugeText = flat(huge);
+    expect(hugeText.indexOf('END OF TITLE')).toBeLessThan(hugeText.indexOf('after.pdf'));
+    expect(hugeText).toContain('I certify that the 2 items');
   });
 });
 

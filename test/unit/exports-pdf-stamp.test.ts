@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { PDFDocument } from '@cantoo/pdf-lib';
 import { pageCountOrSlip, stampPdf, stampPdfIncremental } from '../../server/exports/pdf-stamp';
 import { batesLabel, batesNumber, defaultBatesPrefix } from '../../server/exports/bates-label';
@@ -12,6 +14,7 @@ import { pdfText } from '../helpers/review-pdf-text';
  * material, the legend, whoever made the PDF; anything that cannot be read is a slip, with why.
  */
 const LEGEND = 'CONFIDENTIAL \u2014 SUBJECT TO PROTECTIVE ORDER';
+const fixture = (name: string) => readFileSync(path.join(__dirname, '..', 'fixtures', 'pdf', name));
 const PREFIX = 'DHS20170037';
 
 describe('Bates labels', () => {
@@ -38,6 +41,9 @@ const MADE: Made[] = [
   { name: 'pdf-lib, rotated and odd-sized pages', make: () => pdfLibPdf(4, { rotate: [0, 90, 180, 270], sizes: [[612, 792], [792, 612], [300, 300], [1000, 400]] }), pages: 4, text: (i) => `pdf-lib page ${i + 1}` },
   { name: 'hand-written, inherited resources, boxes and rotation, no content on one page', make: async () => inheritedTreePdf(), pages: 3, text: (i) => ['second stream', '', 'hand page text'][i]! },
   { name: 'updated incrementally before (a /Prev chain)', make: async () => incrementallyUpdated(await pdfkitPdf(2)), pages: 2, text: (i) => `pdfkit page ${i + 1}` },
+  // Made by another producer (qpdf 11 from a pdfkit file; test/fixtures/pdf/README.md): PDF 1.5 object streams, and a linearized file.
+  { name: 'qpdf, object streams (PDF 1.5)', make: async () => fixture('qpdf-object-streams.pdf'), pages: 3, text: (i) => `Page ${i + 1} `, xref: 'stream' },
+  { name: 'qpdf, linearized (first-page cross-reference at the start)', make: async () => fixture('qpdf-linearized.pdf'), pages: 3, text: (i) => `Page ${i + 1} `, xref: 'table' },
   { name: 'encrypted with an owner password only (opens without one)', make: () => encryptedPdf(''), pages: 2, text: (i) => `secret page ${i + 1}`, method: 'rewrite' },
   { name: 'a cross-reference with wrong offsets (recovered by scanning)', make: async () => badOffsetsPdf(), pages: 1, text: () => 'bad offsets page', method: 'rewrite' },
 ];
