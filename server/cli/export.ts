@@ -40,7 +40,7 @@ export async function exportCommand(deps: Deps, opts: ExportOptions, io: { out: 
   await recordAuditNow(deps.db, SYSTEM_CONTEXT, { action: 'export.started', subjectType: 'proceeding', subjectId: proceeding.id, data: facts });
 
   const progress = progressDisplay(io.err);
-  const out = createWriteStream(part, { flags: 'wx', mode: 0o600 });
+  const out = createWriteStream(part, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 20 });
   try {
     const result = await writeProduction(deps, { docket: proceeding.docket, includeConfidential, exportId, certifier }, out, progress.update);
     await finished(out);

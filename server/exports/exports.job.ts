@@ -80,7 +80,7 @@ export async function buildExport(deps: ExportJobDeps, exportId: string): Promis
   let out: ReturnType<typeof createWriteStream> | undefined;
   try {
     await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
-    out = createWriteStream(part, { flags: 'w', mode: 0o600 });
+    out = createWriteStream(part, { flags: 'w', mode: 0o600, highWaterMark: 1 << 20 });
     const result = await writeProduction({ db: deps.db, logger: log, config: { uploadsDir: deps.uploadsDir } }, {
       docket: claimed.docket, includeConfidential: claimed.include_confidential, exportId,
       certifier: { name: claimed.requested_by_name, title: 'Legal staff' },

@@ -82,6 +82,7 @@ export type ProgressCallback = (done: number, total: number) => void;
 
 interface Doc {
   id: string;
+  confidential: boolean;
   storageKey: string;
   mediaType: string;
   size: number;
@@ -106,12 +107,13 @@ export async function writeProduction(deps: ProductionDeps, scope: ProductionSco
   const dispositions = await listRecordDispositions(db, proceeding.id);
   const deliberative = await listWithheldMaterial(db, proceeding.id);
 
-  const docOf = (d: { id: string; storage_key: string; media_type: string; size: string | number; sha256: string; original_name: string }): Doc => ({
-    id: d.id, storageKey: d.storage_key, mediaType: d.media_type, size: Number(d.size), sha256: d.sha256, originalName: d.original_name,
+  const docOf = (d: { id: string; storage_key: string; media_type: string; size: string | number; sha256: string; original_name: string; confidential?: boolean }): Doc => ({
+    id: d.id, confidential: d.confidential ?? false, storageKey: d.storage_key, mediaType: d.media_type, size: Number(d.size), sha256: d.sha256, originalName: d.original_name,
   });
   const allDocs = [...notice.map(docOf), ...documents.map(docOf)];
   const prefix = await batesPrefix(db, proceeding.id);
   const ranges = await batesRanges(db, store, proceeding.id, allDocs);
+  const numberedAt = Date.now();
 
   // Units: each document, each submission folder, and the ten files written at the end (audit ... manifest).
   const total = allDocs.length + submissions.length + 10;
@@ -120,7 +122,7 @@ export async function writeProduction(deps: ProductionDeps, scope: ProductionSco
   onProgress(0, total);
 
   const zip = new RecordingZip(out, generatedAt);
-  const producer = new Producer(zip, store, prefix, ranges, scope.includeConfidential);
+  const producer = new Producer(zip, store, prefix, ranges, scope.includeConfidential, allDocs);
   const items: IndexItem[] = [];
   const withheld: WithheldLogRow[] = [];
 
@@ -229,7 +231,7 @@ export async function writeProduction(deps: ProductionDeps, scope: ProductionSco
   const manifest = await zip.add(MANIFEST_NAME, manifestText(zip.manifestEntries), { mtime: generatedAt });
   const { bytes } = await zip.finish();
   step();
-  deps.logger?.info({ docket: proceeding.docket, items: items.length, bytes }, 'production written');
+  deps.logger?.info({ docket: proceeding.docket, items: items.length, bytes, readMs: numberedAt - generatedAt.getTime(), writeMs: Date.now() - numberedAt }, 'production written');
   return { bytes, manifestSha256: manifest.sha256, items: items.length, auditHeadHash: audit.headHash };
 }
 
@@ -270,29 +272,35 @@ async function* chunked(chunks: Iterable<string>): AsyncIterable<Buffer> {
  */
 async function batesRanges(db: Db, store: ContentStore, proceedingId: string, docs: Doc[]): Promise<Map<string, BatesRange>> {
   const ranges = await findBatesRanges(db, docs.map((d) => d.id));
-  const missing: { documentId: string; pages: number }[] = [];
-  for (const d of docs) {
-    if (ranges.has(d.id)) continue;
-    let pages = 1;
-    if (isPdf(d.mediaType)) {
-      const counted = await pageCountOrSlip(await readStored(store, d));
-      if (counted.kind === 'pdf') pages = counted.pages;
-    }
-    missing.push({ documentId: d.id, pages });
-  }
+  const missing = docs.filter((d) => !ranges.has(d.id));
   if (missing.length === 0) return ranges;
-  const given = await assignBates(db, proceedingId, missing);
+  // Pages of the PDFs among them, a few files read at once (cold reads overlap); only the size is
+  // checked here: the write pass checks every byte against its SHA-256 before producing it.
+  const pages = new Map<string, number>();
+  const pdfs = missing.filter((d) => isPdf(d.mediaType));
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(COUNT_READERS, pdfs.length) }, async () => {
+    while (next < pdfs.length) {
+      const d = pdfs[next++]!;
+      const counted = await pageCountOrSlip(await readStored(store, d, { verify: false }));
+      if (counted.kind === 'pdf') pages.set(d.id, counted.pages);
+    }
+  }));
+  const given = await assignBates(db, proceedingId, missing.map((d) => ({ documentId: d.id, pages: pages.get(d.id) ?? 1 })));
   for (const [id, r] of given) ranges.set(id, r);
   return ranges;
 }
 
+/** Files read at once while counting pages before the first export. */
+const COUNT_READERS = 4;
+
 /** A stored file in memory (a PDF to count or stamp), checked against its recorded size and SHA-256. */
-async function readStored(store: ContentStore, d: Doc): Promise<Buffer> {
+async function readStored(store: ContentStore, d: Doc, opts: { verify?: boolean } = {}): Promise<Buffer> {
   const bytes = await fsp.readFile(store.pathOf(d.storageKey)).catch((err: unknown) => {
     if ((err as { code?: string }).code === 'ENOENT') throw missingFile(d);
     throw err;
   });
-  if (bytes.length !== d.size || createHash('sha256').update(bytes).digest('hex') !== d.sha256) throw corruptFile(d);
+  if (bytes.length !== d.size || (opts.verify !== false && createHash('sha256').update(bytes).digest('hex') !== d.sha256)) throw corruptFile(d);
   return bytes;
 }
 
@@ -315,8 +323,35 @@ interface ItemFacts {
 
 /** Produces one document into the archive: stamped, slip-sheeted with its native file, or withheld. */
 class Producer {
+  /** The next PDF's bytes, read while the current entry is written (one file ahead, at most). */
+  private ahead: { id: string; bytes: Promise<Buffer> } | undefined;
+  private readonly position: Map<string, number>;
+
   constructor(private readonly zip: RecordingZip, private readonly store: ContentStore, private readonly prefix: string,
-    private readonly ranges: Map<string, BatesRange>, private readonly includeConfidential: boolean) {}
+    private readonly ranges: Map<string, BatesRange>, private readonly includeConfidential: boolean, private readonly order: Doc[]) {
+    this.position = new Map(order.map((d, i) => [d.id, i]));
+  }
+
+  /** True when the production reads this document whole (a PDF it produces). */
+  private readsWhole(d: Doc): boolean {
+    return isPdf(d.mediaType) && (this.includeConfidential || !d.confidential);
+  }
+
+  /** This PDF's verified bytes (read ahead when it could be), and the read of the next one started. */
+  private async bytesOf(d: Doc): Promise<Buffer> {
+    const pending = this.ahead?.id === d.id ? this.ahead.bytes : readStored(this.store, d);
+    this.ahead = undefined;
+    const bytes = await pending;
+    for (let i = (this.position.get(d.id) ?? this.order.length) + 1; i < this.order.length; i += 1) {
+      const next = this.order[i]!;
+      if (!this.readsWhole(next)) continue;
+      const read = readStored(this.store, next);
+      read.catch(() => undefined); // awaited (and its error met) when that document's turn comes
+      this.ahead = { id: next.id, bytes: read };
+      break;
+    }
+    return bytes;
+  }
 
   async document(d: Doc, stem: string, f: ItemFacts): Promise<IndexItem> {
     const range = this.ranges.get(d.id);
@@ -335,7 +370,7 @@ class Producer {
     const name = safeName(d.originalName);
     if (!isPdf(d.mediaType)) return this.slip(d, base, stem, name, legend, `Produced natively: ${d.mediaType} is not a PDF`);
 
-    const bytes = await readStored(this.store, d);
+    const bytes = await this.bytesOf(d);
     let reason: string;
     const counted = await pageCountOrSlip(bytes).catch((err: unknown) => ({ kind: 'slip' as const, reason: `could not be read (${String(err).slice(0, 200)})` }));
     if (counted.kind === 'pdf' && counted.pages === base.pages) {
