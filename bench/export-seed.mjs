@@ -50,7 +50,7 @@ function pdfBytes(label, pages, size, pool, rand) {
   obj(2, [`<< /Type /Pages /Kids [${kids}] /Count ${pages} >>`]);
   obj(font, ['<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>']);
   const fixed = 600 + pages * 330;
-  const padLength = Math.max(0, size - fixed);
+  const padLength = Math.min(POOL_BYTES, Math.max(0, size - fixed));
   const start = Math.floor(rand() * (POOL_BYTES - padLength));
   obj(pad, [`<< /Length ${padLength} >>\nstream\n`, pool.subarray(start, start + padLength), '\nendstream']);
   for (let i = 0; i < pages; i += 1) {
@@ -135,7 +135,9 @@ export async function seedExport(client, uploadsDir, { docs, bytes, events, chai
   await copyRows(client, 'submissions', ['id', 'proceeding_id', 'organization_id', 'created_by', 'kind', 'title', 'summary', 'argument'],
     subRows.map((s) => [s.id, proceeding.id, s.org, s.user, 'response', `Response ${s.n} of the benchmark`, 'Summary.', `Argument of response ${s.n}.\n1. A point.\n2. Another.`]));
 
-  const sizes = sizesFor(docs, bytes, rand);
+  // A little over the total, and each document's shortfall (PDF overhead estimates) carried to the next: at least `bytes` in all.
+  const sizes = sizesFor(docs, Math.ceil(bytes * 1.001), rand);
+  let wanted = 0;
   const files = [];
   const docRows = [];
   let total = 0;
@@ -145,12 +147,14 @@ export async function seedExport(client, uploadsDir, { docs, bytes, events, chai
     const kind = pickKind(rand());
     const label = `${docket} document ${i + 1} ${randomUUID()}`;
     const pages = 1 + Math.floor(rand() ** 2 * 30);
+    wanted += sizes[i];
+    const size = Math.min(MAX_BYTES, Math.max(MIN_BYTES, wanted - total));
     let data;
-    if (kind === 'pdf') data = pdfBytes(label, pages, sizes[i], pool, rand);
-    else if (kind === 'broken-pdf') { const whole = pdfBytes(label, pages, sizes[i], pool, rand); data = whole.subarray(0, Math.floor(whole.length * 0.6)); }
-    else if (kind === 'png') data = nativeBytes(Buffer.from('89504e470d0a1a0a', 'hex'), label, sizes[i], pool, rand);
-    else if (kind === 'jpeg') data = nativeBytes(Buffer.from('ffd8ffe000104a464946', 'hex'), label, sizes[i], pool, rand);
-    else data = nativeBytes(Buffer.from('504b0304', 'hex'), label, sizes[i], pool, rand);
+    if (kind === 'pdf') data = pdfBytes(label, pages, size, pool, rand);
+    else if (kind === 'broken-pdf') { const whole = pdfBytes(label, pages, Math.ceil(size / 0.6), pool, rand); data = whole.subarray(0, Math.floor(whole.length * 0.6)); }
+    else if (kind === 'png') data = nativeBytes(Buffer.from('89504e470d0a1a0a', 'hex'), label, size, pool, rand);
+    else if (kind === 'jpeg') data = nativeBytes(Buffer.from('ffd8ffe000104a464946', 'hex'), label, size, pool, rand);
+    else data = nativeBytes(Buffer.from('504b0304', 'hex'), label, size, pool, rand);
     const sha256 = createHash('sha256').update(data).digest('hex');
     const key = `sha256/${sha256.slice(0, 2)}/${sha256}`;
     const file = path.join(uploadsDir, key);

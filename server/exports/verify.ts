@@ -44,17 +44,20 @@ export async function verifyProduction(file: string): Promise<VerifyReport> {
   const zip = await ZipReader.open(file);
   const problems: Problem[] = [];
   const byName = new Map<string, ZipEntryInfo>();
+  // Directory entries (a name ending in "/", no data), which other tools add when re-zipping, hold no file.
+  const isDirectory = (e: ZipEntryInfo) => e.name.endsWith('/') && e.size === 0;
+  const entries = zip.entries.filter((e) => !isDirectory(e));
   for (const e of zip.entries) {
-    const why = unsafeNameReason(e.name);
+    const why = unsafeNameReason(isDirectory(e) ? e.name.slice(0, -1) : e.name);
     if (why) problems.push({ file: e.name, message: `unsafe entry name: ${why}` });
     if (byName.has(e.name)) problems.push({ file: e.name, message: 'the archive holds two entries of this name' });
-    byName.set(e.name, e);
+    if (!isDirectory(e)) byName.set(e.name, e);
   }
 
   const manifest = await readManifest(zip, byName.get(MANIFEST_NAME), problems);
   const hashes = new Map<string, string>();
   let files = 0;
-  for (const e of zip.entries) {
+  for (const e of entries) {
     if (e.name === MANIFEST_NAME) continue;
     let digest: string;
     try {

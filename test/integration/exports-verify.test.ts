@@ -212,6 +212,15 @@ describe('verifyProduction', () => {
     }
   });
 
+  it('when the extracted production is re-zipped with Info-ZIP zip (deflated), then it still verifies', async () => {
+    const out = path.join(dir, 'extracted');
+    const rezipped = path.join(dir, 'rezipped.zip');
+    expect(spawnSync('zip', ['-qr', '-9', rezipped, '.'], { cwd: out }).status).toBe(0);
+    const report = await verifyProduction(rezipped);
+    expect(messages(report)).toEqual([]);
+    expect(report.checked.files).toBe(files.size);
+  });
+
   it('when a byte of a stored file is changed in place, then that file is named as damaged', async () => {
     const file = path.join(dir, 'flipped.zip');
     copyFileSync(good, file);
