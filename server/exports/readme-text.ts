@@ -18,7 +18,7 @@ export interface ReadmeModel {
   auditHeadSeq?: number;
   /** The archive's file name, for the commands (default production.zip). */
   fileName?: string;
-  /** The command line of the independent audit check, when the archive's layout has one (step 5). */
+  /** The command line of the independent audit check (step 5); `python3 verify_audit.py production FILE` by default. */
   auditVerifyCommand?: string;
 }
 
@@ -96,8 +96,9 @@ HOW TO VERIFY
          portal export verify ${zip}
      It exits 0 when everything checks, and otherwise names the file or Bates number at fault.
   5. The audit chain, independently of the portal (Python 3.6+, standard library only): the
-     verifier published with the portal (docs/verify_audit.py) recomputes each event's hash
-     (RFC 8785 canonical JSON, SHA-256; see docs/audit.md) and checks that the chain reaches
-     the head hash above.${m.auditVerifyCommand ? `\n         ${m.auditVerifyCommand}` : ''}
+     verifier published with the portal (docs/verify_audit.py) recomputes each event of
+     audit/audit-log.jsonl (RFC 8785 canonical JSON, SHA-256; see docs/audit.md), matches it
+     against audit/chain.jsonl and follows the links to the head hash above:
+         ${m.auditVerifyCommand ?? `python3 verify_audit.py production ${zip}`}
 `;
 }

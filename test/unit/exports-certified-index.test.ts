@@ -107,7 +107,7 @@ describe('README.txt', () => {
     for (const s of ['DHS-2017-0037', `${label(1)} through ${label(40)}`, '12 documents', '9 produced', '2 produced natively', '1 withheld', 'PUBLIC production',
       'index.csv', 'index.json', 'submissions/<tracking number>/', 'loadfiles/record.dat', 'loadfiles/record.opt', 'withheld-log.csv', 'dispositions.csv',
       'audit/audit-log.jsonl', 'audit/chain.jsonl', 'audit/head.json', 'certified-index.pdf', 'MANIFEST.sha256',
-      'unzip -t DHS-2017-0037-public.zip', 'sha256sum -c MANIFEST.sha256', 'portal export verify DHS-2017-0037-public.zip', 'verify_audit.py', 'c'.repeat(64)]) {
+      'unzip -t DHS-2017-0037-public.zip', 'sha256sum -c MANIFEST.sha256', 'portal export verify DHS-2017-0037-public.zip', 'python3 verify_audit.py production DHS-2017-0037-public.zip', 'c'.repeat(64)]) {
       expect(text).toContain(s);
     }
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
