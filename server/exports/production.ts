@@ -239,8 +239,13 @@ export async function writeProduction(deps: ProductionDeps, scope: ProductionSco
 class RecordingZip extends ZipWriter {
   readonly manifestEntries: { path: string; sha256: string }[] = [];
 
-  constructor(out: NodeJS.WritableStream, private readonly mtime: Date) {
-    super(out);
+  constructor(private readonly sink: NodeJS.WritableStream, private readonly mtime: Date) {
+    super(sink);
+  }
+
+  /** Resolves once everything handed to the output so far is written (writes complete in order). */
+  flushed(): Promise<void> {
+    return new Promise((resolve, reject) => { this.sink.write(Buffer.alloc(0), (err) => (err ? reject(err) : resolve())); });
   }
 
   override async add(name: string, data: Buffer | string | Readable | AsyncIterable<Buffer>, opts?: { mtime?: Date }): Promise<{ bytes: number; sha256: string }> {
@@ -279,11 +284,23 @@ async function batesRanges(db: Db, store: ContentStore, proceedingId: string, do
   const pages = new Map<string, number>();
   const pdfs = missing.filter((d) => isPdf(d.mediaType));
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(COUNT_READERS, pdfs.length) }, async () => {
+  let inMemory = 0;
+  const slots = Array.from({ length: COUNT_READERS }, () => new ReadSlot());
+  await Promise.all(Array.from({ length: Math.min(COUNT_READERS, pdfs.length) }, async (_, reader) => {
     while (next < pdfs.length) {
+      // Readers beyond the first wait while the files in memory already pass the budget.
+      if (reader > 0 && inMemory + pdfs[next]!.size > READ_BUDGET_BYTES) {
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
       const d = pdfs[next++]!;
-      const counted = await pageCountOrSlip(await readStored(store, d, { verify: false }));
-      if (counted.kind === 'pdf') pages.set(d.id, counted.pages);
+      inMemory += d.size;
+      try {
+        const counted = await pageCountOrSlip(await slots[reader]!.read(store, d, { verify: false }));
+        if (counted.kind === 'pdf') pages.set(d.id, counted.pages);
+      } finally {
+        inMemory -= d.size;
+      }
     }
   }));
   const given = await assignBates(db, proceedingId, missing.map((d) => ({ documentId: d.id, pages: pages.get(d.id) ?? 1 })));
@@ -291,18 +308,64 @@ async function batesRanges(db: Db, store: ContentStore, proceedingId: string, do
   return ranges;
 }
 
-/** Files read at once while counting pages before the first export. */
+/** Files read at once while counting pages before the first export... */
 const COUNT_READERS = 4;
+/**
+ * ...and the bytes they may hold together (one file of any size is always allowed). The write
+ * pass reads the next PDF ahead only when it fits beside the current one within this too.
+ */
+const READ_BUDGET_BYTES = 32 * 1024 * 1024;
 
 /** A stored file in memory (a PDF to count or stamp), checked against its recorded size and SHA-256. */
-async function readStored(store: ContentStore, d: Doc, opts: { verify?: boolean } = {}): Promise<Buffer> {
-  const bytes = await fsp.readFile(store.pathOf(d.storageKey)).catch((err: unknown) => {
-    if ((err as { code?: string }).code === 'ENOENT') throw missingFile(d);
-    throw err;
-  });
-  if (bytes.length !== d.size || (opts.verify !== false && createHash('sha256').update(bytes).digest('hex') !== d.sha256)) throw corruptFile(d);
-  return bytes;
+/**
+ * A reusable read buffer. Every PDF is read whole; a fresh Buffer per file (up to the file limit,
+ * thousands of them) leaves the allocator fragmented and the process's memory creeping up with
+ * the record's size, so each reader reads into its own buffer, grown when a larger file comes.
+ */
+class ReadSlot {
+  private buf = Buffer.allocUnsafe(0);
+  busy = false;
+
+  /**
+   * The file's bytes, a view of this slot's buffer valid until the next read into it. A file
+   * larger than SLOT_KEEP_BYTES gets a buffer of its own, dropped after it: the slot never holds
+   * more than that between files, however large the record's largest PDF.
+   */
+  async read(store: ContentStore, d: Doc, opts: { verify?: boolean } = {}): Promise<Buffer> {
+    if (d.size > SLOT_KEEP_BYTES) {
+      if (this.buf.length > SLOT_KEEP_BYTES) this.buf = Buffer.allocUnsafe(0);
+      return this.readInto(Buffer.allocUnsafe(d.size), store, d, opts);
+    }
+    if (this.buf.length < d.size) this.buf = Buffer.allocUnsafe(Math.min(SLOT_KEEP_BYTES, Math.ceil(Math.max(d.size, 1) / SLOT_STEP) * SLOT_STEP));
+    return this.readInto(this.buf, store, d, opts);
+  }
+
+  private async readInto(buf: Buffer, store: ContentStore, d: Doc, opts: { verify?: boolean }): Promise<Buffer> {
+    const handle = await fsp.open(store.pathOf(d.storageKey), 'r').catch((err: unknown) => {
+      if ((err as { code?: string }).code === 'ENOENT') throw missingFile(d);
+      throw err;
+    });
+    let got = 0;
+    try {
+      if ((await handle.stat()).size !== d.size) throw corruptFile(d);
+      while (got < d.size) {
+        const { bytesRead } = await handle.read(buf, got, d.size - got, got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+    } finally {
+      await handle.close();
+    }
+    const bytes = buf.subarray(0, d.size);
+    if (got !== d.size || (opts.verify !== false && createHash('sha256').update(bytes).digest('hex') !== d.sha256)) throw corruptFile(d);
+    return bytes;
+  }
 }
+
+/** Read buffers grow in steps of this much (so a slightly larger file reuses the buffer)... */
+const SLOT_STEP = 1024 * 1024;
+/** ...up to this size; larger files are read into a buffer of their own. */
+const SLOT_KEEP_BYTES = 8 * 1024 * 1024;
 
 const missingFile = (d: Doc) => new ExportError('document_missing', `The stored file of document ${d.id} is missing from UPLOADS_DIR; the record cannot be produced whole.`);
 const corruptFile = (d: Doc) => new ExportError('document_corrupt', `The stored file of document ${d.id} no longer matches its recorded SHA-256; the record cannot be produced faithfully.`);
@@ -324,8 +387,10 @@ interface ItemFacts {
 /** Produces one document into the archive: stamped, slip-sheeted with its native file, or withheld. */
 class Producer {
   /** The next PDF's bytes, read while the current entry is written (one file ahead, at most). */
-  private ahead: { id: string; bytes: Promise<Buffer> } | undefined;
+  private ahead: { id: string; slot: ReadSlot; bytes: Promise<Buffer> } | undefined;
   private readonly position: Map<string, number>;
+  /** Two read buffers: the PDF being produced and the one read ahead. */
+  private readonly slots = [new ReadSlot(), new ReadSlot()];
 
   constructor(private readonly zip: RecordingZip, private readonly store: ContentStore, private readonly prefix: string,
     private readonly ranges: Map<string, BatesRange>, private readonly includeConfidential: boolean, private readonly order: Doc[]) {
@@ -337,20 +402,46 @@ class Producer {
     return isPdf(d.mediaType) && (this.includeConfidential || !d.confidential);
   }
 
-  /** This PDF's verified bytes (read ahead when it could be), and the read of the next one started. */
-  private async bytesOf(d: Doc): Promise<Buffer> {
-    const pending = this.ahead?.id === d.id ? this.ahead.bytes : readStored(this.store, d);
+  /**
+   * This PDF's verified bytes (read ahead when it could be) in a slot held until `release`, and
+   * the read of the next one started in the other slot when both fit the memory budget.
+   */
+  private async bytesOf(d: Doc): Promise<{ bytes: Buffer; release: () => Promise<void> }> {
+    let slot: ReadSlot;
+    let pending: Promise<Buffer>;
+    if (this.ahead?.id === d.id) {
+      ({ slot, bytes: pending } = this.ahead);
+    } else {
+      if (this.ahead) { await this.ahead.bytes.catch(() => undefined); this.ahead.slot.busy = false; }
+      slot = this.slots.find((s) => !s.busy)!;
+      slot.busy = true;
+      pending = slot.read(this.store, d);
+    }
     this.ahead = undefined;
-    const bytes = await pending;
+    const release = async () => {
+      // The slot's bytes may still sit in the output stream's queue: reuse it only once they are written.
+      await this.zip.flushed();
+      slot.busy = false;
+    };
+    let bytes: Buffer;
+    try {
+      bytes = await pending;
+    } catch (err) {
+      slot.busy = false;
+      throw err;
+    }
     for (let i = (this.position.get(d.id) ?? this.order.length) + 1; i < this.order.length; i += 1) {
       const next = this.order[i]!;
       if (!this.readsWhole(next)) continue;
-      const read = readStored(this.store, next);
+      if (d.size + next.size > READ_BUDGET_BYTES) break; // read in its turn instead: memory stays bounded
+      const other = this.slots.find((s) => !s.busy)!;
+      other.busy = true;
+      const read = other.read(this.store, next);
       read.catch(() => undefined); // awaited (and its error met) when that document's turn comes
-      this.ahead = { id: next.id, bytes: read };
+      this.ahead = { id: next.id, slot: other, bytes: read };
       break;
     }
-    return bytes;
+    return { bytes, release };
   }
 
   async document(d: Doc, stem: string, f: ItemFacts): Promise<IndexItem> {
@@ -370,7 +461,17 @@ class Producer {
     const name = safeName(d.originalName);
     if (!isPdf(d.mediaType)) return this.slip(d, base, stem, name, legend, `Produced natively: ${d.mediaType} is not a PDF`);
 
-    const bytes = await this.bytesOf(d);
+    const { bytes, release } = await this.bytesOf(d);
+    try {
+      return await this.producePdf(d, base, stem, name, legend, range, bytes);
+    } finally {
+      await release();
+    }
+  }
+
+  /** A PDF in memory: stamped when it reads as a whole with the stored range's page count, else slip-sheeted. */
+  private async producePdf(d: Doc, base: Omit<IndexItem, 'status' | 'sha256Produced' | 'producedPath' | 'nativePath' | 'reason'>, stem: string,
+    name: string, legend: string | undefined, range: BatesRange, bytes: Buffer): Promise<IndexItem> {
     let reason: string;
     const counted = await pageCountOrSlip(bytes).catch((err: unknown) => ({ kind: 'slip' as const, reason: `could not be read (${String(err).slice(0, 200)})` }));
     if (counted.kind === 'pdf' && counted.pages === base.pages) {

@@ -6,7 +6,8 @@ import request from 'supertest';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { buildDocumentRow, buildProceeding, buildUser, tokenFor } from '../helpers/factories';
 import { staffWithToken } from '../helpers/filings';
-import { pdfPages, startExportRunner, waitForExport } from '../helpers/exports';
+import { binary, pdfPages, removeUnpacked, sha256sumCheck, startExportRunner, unpack, waitForExport } from '../helpers/exports';
+import { pdf, sha256 } from '../fixtures/uploads';
 import { ROOT } from '../helpers/process';
 import { eventually, tempUploadsDir } from '../fixtures/upload-client';
 import { buildExport, failStaleExports, progressWriter, WORKER_LOST } from '../../server/exports/exports.job';
@@ -32,6 +33,7 @@ beforeAll(async () => {
   legal = { token: l.token, id: l.user.id };
 });
 afterAll(async () => {
+  removeUnpacked();
   await t?.close();
   rmSync(uploads, { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });
@@ -74,6 +76,36 @@ describe('progress', () => {
     writes.length = 0;
     for (let done = 1; done <= 5; done += 1) { tiny.report(done, 1000); await tiny.settle(); }
     expect(writes).toEqual([]); // under 1% moved: nothing written
+  });
+});
+
+describe('large files', () => {
+  it('when PDFs larger than the reusable read buffer sit between small ones, then each is produced byte for byte and the archive verifies', async () => {
+    const p = await buildProceeding(t.deps);
+    const vendor = await buildUser(t.deps);
+    const token = await tokenFor(t.app, vendor);
+    const draft = await as(request(t.app).post(`/api/v1/proceedings/${p.docket}/submissions`), token).send({ title: 'Response', argument: 'A.' }).expect(201);
+    // A 9 MiB and a 20 MiB PDF without pages (slip-sheeted, native beside it) among real ones.
+    const big = [pdf('/Big (one) ', 9 * 1024 * 1024), pdf('/Big (two) ', 20 * 1024 * 1024)];
+    const small = [await pdfPages(2, { text: 'Small one' }), await pdfPages(1, { text: 'Small two' }), await pdfPages(1, { text: 'Small three' })];
+    for (const data of [small[0]!, big[0]!, small[1]!, big[1]!, small[2]!]) await buildDocumentRow(t.deps, draft.body.id, vendor.id, { data });
+    await as(request(t.app).post(`/api/v1/submissions/${draft.body.id}/submit`), token).send({ certification: { accepted: true, signature: 'X' } }).expect(200);
+    const runner = await startExportRunner(t);
+    try {
+      const started = await as(request(t.app).post('/api/v1/exports'), legal.token).send({ docket: p.docket, includeConfidential: false }).expect(202);
+      expect(await waitForExport(t, legal.token, started.body.id)).toMatchObject({ status: 'done' });
+      const zip = await as(request(t.app).get(`/api/v1/exports/${started.body.id}/download`), legal.token).buffer(true).parse(binary).expect(200);
+      const unpacked = unpack(zip.body as Buffer);
+      expect(sha256sumCheck(unpacked.dir).status).toBe(0);
+      const items = JSON.parse(unpacked.text('index.json')).items as { status: string; nativePath: string | null; sha256Original: string; pages: number }[];
+      expect(items.map((i) => i.status)).toEqual(['produced', 'slip_sheet', 'produced', 'slip_sheet', 'produced']);
+      for (const [i, data] of [[1, big[0]!], [3, big[1]!]] as const) {
+        expect(sha256(unpacked.read(items[i]!.nativePath!))).toBe(sha256(data));
+        expect(items[i]!.sha256Original).toBe(sha256(data));
+      }
+    } finally {
+      await runner.stop();
+    }
   });
 });
 
