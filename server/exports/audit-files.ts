@@ -20,6 +20,8 @@ import type { ZipWriter } from './zip-writer';
  * - `disposition.drafted`, `disposition.updated`, `disposition.approved`: a draft disposition's
  *   outcome before it was issued (pre-decisional); the issued one (`disposition.issued`,
  *   `disposition.superseded`) is produced;
+ * - `findings.saved`: the reviewers' ruling on each argument (the findings are withheld as
+ *   deliberative material in withheld-log.csv, so their rulings must not come out through the trail);
  * - in a public production, every event whose subject is a confidential document (its name,
  *   label and description are in the upload event).
  * An event is withheld whole, never edited: an edited event would no longer hash to its chain
@@ -40,6 +42,7 @@ export const DELIBERATIVE_BASES: Readonly<Record<string, string>> = {
   'disposition.drafted': 'Deliberative process: draft disposition (pre-decisional)',
   'disposition.updated': 'Deliberative process: draft disposition (pre-decisional)',
   'disposition.approved': 'Deliberative process: draft disposition (pre-decisional)',
+  'findings.saved': 'Deliberative process: reviewer findings on the arguments (pre-decisional)',
 };
 export const CONFIDENTIAL_BASIS = 'Confidential business information: event about a confidential document, not in the public production';
 

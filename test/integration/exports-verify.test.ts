@@ -93,6 +93,9 @@ beforeAll(async () => {
   // Review: a note (withheld), a disposition drafted, approved (withheld) and issued (produced).
   const note = await request(t.app).post(`/api/v1/submissions/${first.id}/notes`).set('Authorization', `Bearer ${reviewer.token}`).send({ body: NOTE_BODY });
   expect(note.status).toBe(201);
+  const findings = await request(t.app).post(`/api/v1/submissions/${second.id}/findings`).set('Authorization', `Bearer ${reviewer.token}`)
+    .send({ arguments: [{ number: 1, summary: 'Argument 1.', ruling: 'not_persuasive', reasoning: 'Reasoning 8812.' }] });
+  expect(findings.status).toBe(201);
   await startReview(t, first.id);
   await issueThrough(t, first.id, drafter.token, approver.token);
 
@@ -165,13 +168,14 @@ describe('writeAuditFiles', () => {
     expect(publicAudit.events).toBe(events.length);
   });
 
-  it('when a note and a draft disposition exist, then their events are withheld (chain only), no note text is anywhere, and each withheld event still has its chain entry', () => {
+  it('when a note, findings and a draft disposition exist, then their events are withheld (chain only), no note text is anywhere, and each withheld event still has its chain entry', () => {
     const all = [...files.values()].map((b) => b.toString('utf8')).join('\n');
     expect(all).not.toContain(NOTE_BODY);
     expect(all).not.toContain(sha(NOTE_BODY));
     const actions = jsonl(files.get(AUDIT_LOG_PATH)!).map((e) => e.action);
-    for (const a of ['note.added', 'disposition.drafted', 'disposition.approved']) expect(actions).not.toContain(a);
-    expect(publicAudit.withheld.map((w) => w.action)).toEqual(expect.arrayContaining(['note.added', 'disposition.drafted', 'disposition.approved']));
+    for (const a of ['note.added', 'disposition.drafted', 'disposition.approved', 'findings.saved']) expect(actions).not.toContain(a);
+    expect(publicAudit.withheld.map((w) => w.action)).toEqual(expect.arrayContaining(['note.added', 'disposition.drafted', 'disposition.approved', 'findings.saved']));
+    expect(all).not.toContain('not_persuasive');
     expect(publicAudit.withheld.find((w) => w.action === 'note.added')!.basis).toMatch(/Deliberative/);
     const chain = new Map(jsonl(files.get(CHAIN_PATH)!).map((l) => [l.seq as number, l.hash as string]));
     for (const w of publicAudit.withheld) expect(chain.get(w.seq)).toBe(w.hash);
