@@ -6,6 +6,9 @@
   python3 verify_audit.py audit.jsonl [HEAD_HASH]  recompute the chain; exit 0 when intact (and ending
         at HEAD_HASH, if given), 1 naming the first bad row
   python3 verify_audit.py canonical values.jsonl   print the RFC 8785 form of each JSON line (to compare)
+  python3 verify_audit.py production EXPORT.zip|DIR  the audit files of a production (docs/export-format.md):
+        every event of audit/audit-log.jsonl recomputes to its hash and matches audit/chain.jsonl, which
+        links from seq 1 to audit/head.json; exit 0 when all holds, 1 naming the first problem
 
 The hash and the canonical form are in docs/audit.md. Parsing and canonicalisation use explicit
 stacks, never recursion, so data nested to any depth is handled (Python's json module stops near 1,000).
@@ -15,6 +18,8 @@ import json
 import os
 import re
 import sys
+import io
+import zipfile
 import urllib.parse
 import urllib.request
 
@@ -245,9 +250,72 @@ def canonical_lines(path):
     return status
 
 
+def _production_files(target):
+    """Opens audit/audit-log.jsonl, audit/chain.jsonl and audit/head.json from a ZIP or an extracted folder."""
+    names = ("audit/audit-log.jsonl", "audit/chain.jsonl", "audit/head.json")
+    if os.path.isdir(target):
+        return [open(os.path.join(target, *n.split("/")), encoding="utf-8") for n in names]
+    archive = zipfile.ZipFile(target)
+    return [io.TextIOWrapper(archive.open(n), encoding="utf-8") for n in names]
+
+
+def _numbered(f):
+    for number, line in enumerate(f, 1):
+        if line.strip():
+            yield number, line
+
+
+def production(target):
+    """Both JSONL files are read side by side, in seq order, so a chain of any length needs no memory."""
+    log, chain, head_file = _production_files(target)
+    head = parse(head_file.read())
+    events = _numbered(log)
+    event, count, last_seq = None, 0, 0
+
+    def next_event():
+        nonlocal count, last_seq
+        for number, line in events:
+            item = parse(line)
+            where = f"audit/audit-log.jsonl line {number} (seq {item.get('seq')})"
+            if not isinstance(item.get("seq"), int) or item["seq"] <= last_seq:
+                raise ValueError(f"{where}: out of order")
+            digest = hashlib.sha256((item["prevHash"] + canonical({k: item[k] for k in FIELDS})).encode("utf-8")).hexdigest()
+            if digest != item["hash"]:
+                raise ValueError(f"{where}: the event does not hash to its recorded hash")
+            last_seq, count = item["seq"], count + 1
+            return item, where
+        return None
+
+    try:
+        event = next_event()
+        prev, expected = GENESIS, 1
+        for number, line in _numbered(chain):
+            link = parse(line)
+            if link.get("seq") != expected:
+                raise ValueError(f"audit/chain.jsonl line {number}: the chain is cut: expected seq {expected}")
+            if link.get("prevHash") != prev:
+                raise ValueError(f"audit/chain.jsonl line {number}: prevHash is not the hash of seq {expected - 1}")
+            if event and event[0]["seq"] == expected:
+                if (event[0]["hash"], event[0]["prevHash"]) != (link["hash"], link["prevHash"]):
+                    raise ValueError(f"{event[1]}: does not match audit/chain.jsonl")
+                event = next_event()
+            prev, expected = link["hash"], expected + 1
+        if event:
+            raise ValueError(f"{event[1]}: beyond the end of audit/chain.jsonl")
+        if (expected - 1, prev) != (head["seq"], head["hash"]):
+            raise ValueError(f"TRUNCATED: audit/chain.jsonl ends at seq {expected - 1} {prev}, audit/head.json says seq {head['seq']} {head['hash']}")
+    except (ValueError, KeyError, TypeError) as err:
+        print(f"BROKEN: {err}")
+        return 1
+    print(f"OK {count} events linked to head {head['seq']} {head['hash']}")
+    return 0
+
+
 def main(args):
     if len(args) == 3 and args[0] == "export":
         return export(args[1], args[2])
+    if len(args) == 2 and args[0] == "production":
+        return production(args[1])
     if len(args) == 2 and args[0] == "canonical":
         return canonical_lines(args[1])
     if 1 <= len(args) <= 2:

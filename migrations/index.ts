@@ -9,6 +9,8 @@ import * as authAttempts from './2026-12-01T1000_auth_attempts';
 import * as review from './2026-12-01T1100_review';
 import * as queueSearch from './2026-12-01T1200_queue_search';
 import * as legalHold from './2026-12-02T1000_legal_hold';
+import * as bates from './2026-12-02T1100_bates';
+import * as exportsTable from './2026-12-02T1200_exports';
 
 /**
  * Every migration, by its frozen name. Listed statically (not read from disk) so the same code runs
@@ -25,4 +27,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T1100_review': review,
   '2026-12-01T1200_queue_search': queueSearch,
   '2026-12-02T1000_legal_hold': legalHold,
+  '2026-12-02T1100_bates': bates,
+  '2026-12-02T1200_exports': exportsTable,
 };

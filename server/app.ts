@@ -49,6 +49,8 @@ import { dashboardPages } from './review/dashboard.pages';
 import { auditPages } from './audit/audit.pages';
 import { legalHoldApi } from './proceedings/legal-hold.api';
 import { legalHoldPages } from './proceedings/legal-hold.pages';
+import { exportsApi } from './exports/exports.api';
+import { exportsPages } from './exports/exports.pages';
 
 /** Builds the Express app from its dependencies; main.ts listens, tests call it in-process. */
 export function createApp(deps: Deps): Express {
@@ -101,6 +103,7 @@ export function createApp(deps: Deps): Express {
   api.use(dashboardApi(deps));
   api.use(assignmentsApi(deps));
   api.use(legalHoldApi(deps));
+  api.use(exportsApi(deps));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.config.publicUrl));
   });
@@ -121,6 +124,7 @@ export function createApp(deps: Deps): Express {
   app.use(dashboardPages(deps));
   app.use(assignmentPages(deps));
   app.use(auditPages(deps), legalHoldPages(deps));
+  app.use(exportsPages(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -107,7 +107,31 @@ export const DECISIONS = {
     if (seen !== true) return seen;
     return can(actor, 'disposition.issue') || { reason: `role ${actor.role} does not issue dispositions`, error: forbidden('Only a supervisor issues a disposition.') };
   }),
+  // --- exports (docs/exports.md "Who may export") ---
+  /**
+   * Export a proceeding's record: legal staff (export.create) with no declared conflict with ANY
+   * organization that filed in it. A production carries every filing, so one conflict is enough
+   * to refuse the whole record: 403 `recused`, which says why (the docket is public; the export
+   * reveals nothing by being refused).
+   */
+  exportProceeding: rule<ExportScope>((actor, p) => {
+    if (!can(actor, 'export.create')) return { reason: `role ${actor.role} does not export the record`, error: forbidden('Only legal staff export a proceeding\'s record.') };
+    return notRecusedFrom(actor, p) || {
+      reason: RECUSED,
+      error: new AppError(403, 'recused', `You declared a conflict of interest with an organization that filed in ${p.docket}, so you may not export its record. Ask another member of legal staff, or end the conflict if it no longer applies.`),
+    };
+  }),
+  /**
+   * See or download an export already made: legal staff not recused from any filer of its
+   * proceeding (the archive holds their filings). Others' exports included; a recused one is 404.
+   */
+  exportDownload: rule<ExportScope>((actor, p) => (can(actor, 'export.create') && notRecusedFrom(actor, p))
+    || { reason: can(actor, 'export.create') ? RECUSED : `role ${actor.role} does not export the record` }),
 };
+
+/** A proceeding as the export decisions read it: its docket and every organization that filed in it. */
+export interface ExportScope { docket: string; filingOrganizations: readonly string[] }
+const notRecusedFrom = (actor: Actor, p: ExportScope): boolean => !p.filingOrganizations.some((o) => actor.recusedFrom.includes(o));
 
 /** A staff permission on a submission the actor may see (recusal and drafts hide it): else 404. */
 function staffMay(actor: Actor, permission: Permission, sub: SubmissionOwnership): true | Refusal {

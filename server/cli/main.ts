@@ -4,6 +4,8 @@ import { migrateToLatest } from '../db/migrate';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { userCreate } from './user-create';
 import { auditVerify } from './audit-verify';
+import { exportCommand } from './export';
+import { exportVerify } from './export-verify';
 import { seedDemo, describeDemoAccounts } from '../seed/demo';
 
 const USAGE = `Usage: portal <command>
@@ -14,6 +16,11 @@ const USAGE = `Usage: portal <command>
       [--password-stdin]                    read the password from standard input instead of generating one
   seed demo                                 add the demo proceeding and demo accounts (once)
   audit verify                              recompute the audit hash chain (exit 0 intact, 1 broken)
+  export --docket D --out FILE              write a proceeding's record as a production ZIP (public scope)
+      [--include-confidential]              the confidential production instead
+      [--certifier NAME]                    the certifying official named in certified-index.pdf
+  export verify FILE                        re-check a production ZIP: manifest, Bates continuity, audit chain
+                                            (exit 0 verified, 1 problems one per line, 2 unreadable); no database
 `;
 
 /** Dispatches `portal <command>`; exits 0 on success, 1 on a failed check, 2 on usage errors. */
@@ -23,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' },
       'organization-id': { type: 'string' }, 'password-stdin': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      docket: { type: 'string' }, out: { type: 'string' }, 'include-confidential': { type: 'boolean' }, certifier: { type: 'string' },
     },
   });
   const command = positionals.join(' ');
@@ -30,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return values.help ? 0 : 2;
   }
+  if (positionals[0] === 'export' && positionals[1] === 'verify') return exportVerify(positionals.slice(2));
   const config = configOrExit();
   if (command === 'migrate') {
     const db = config.databaseUrl ? { url: config.databaseUrl, stop: async () => {} } : await startEmbeddedPostgres(config.dataDir);
@@ -42,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
       await db.stop();
     }
   }
-  const known = ['user create', 'seed demo', 'audit verify'];
+  const known = ['user create', 'seed demo', 'audit verify', 'export'];
   if (!known.includes(command)) {
     process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
@@ -55,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(created ? `Demo data created.\n${describeDemoAccounts(accounts)}\n` : 'Demo data already present.\n');
       return 0;
     }
+    if (command === 'export') return await exportCommand(runtime.deps, values);
     return await auditVerify(runtime.deps);
   } finally {
     await runtime.close();

@@ -1,6 +1,8 @@
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 import type { Priority, ReviewTables } from './review-tables';
 import type { LegalHoldTables } from './legal-hold-tables';
+import type { ExportTables } from './export-tables';
+import type { BatesTables } from './bates-tables';
 
 /** Row types of every table, as the database stores them (snake_case, see migrations/). */
 type Timestamp = Date;
@@ -229,7 +231,7 @@ export interface InformationRequestTable {
   answered_at: Date | null;
 }
 
-export interface Database extends ReviewTables, LegalHoldTables {
+export interface Database extends ReviewTables, LegalHoldTables, ExportTables, BatesTables {
   information_requests: InformationRequestTable;
   notice_documents: NoticeDocumentTable;
   submissions: SubmissionTable;

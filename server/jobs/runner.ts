@@ -9,6 +9,8 @@ import { sweepUploads } from '../documents/sweep';
 import { pruneAttempts } from '../accounts/attempts.repository';
 import { remindAssignments } from '../review/assignments.reminders';
 import { purgeAbandonedDrafts } from '../submissions/drafts.purge';
+import { BUILD_EXPORT_TASK } from '../exports/exports.service';
+import { buildExport, failStaleExports } from '../exports/exports.job';
 
 /** What the job runner needs: the app pool (app role), kysely over it, the mailer and a logger. */
 export interface JobRunnerDeps {
@@ -24,6 +26,8 @@ export interface JobRunnerDeps {
   publicUrl: string;
   /** DRAFT_RETENTION_DAYS (default 180): the daily purge of abandoned drafts (docs/legal-hold.md). */
   draftRetentionDays?: number;
+  /** DATA_DIR: finished exports are written under DATA_DIR/exports (the web process serves them from there). */
+  dataDir: string;
 }
 
 /** A running job runner; `stop` lets running jobs finish, then releases its connections. */
@@ -45,6 +49,7 @@ export async function startJobRunner(deps: JobRunnerDeps): Promise<JobRunner> {
     taskList: {
       [SEND_MAIL_TASK]: sendMailTask({ db: deps.db, mailer: deps.mailer, logger }), [SWEEP_TASK]: sweepTask(deps, logger), [PRUNE_ATTEMPTS_TASK]: pruneTask(deps, logger),
       [REMIND_ASSIGNMENTS_TASK]: remindTask(deps, logger), [PURGE_DRAFTS_TASK]: purgeDraftsTask(deps, logger),
+      [BUILD_EXPORT_TASK]: exportTask(deps, logger), [STALE_EXPORTS_TASK]: staleExportsTask(deps, logger),
     },
     concurrency: deps.concurrency ?? 2,
     // New jobs arrive by LISTEN/NOTIFY; polling catches retries whose backoff has run out.
@@ -57,9 +62,12 @@ export async function startJobRunner(deps: JobRunnerDeps): Promise<JobRunner> {
       { task: PRUNE_ATTEMPTS_TASK, match: '41 * * * *', identifier: PRUNE_ATTEMPTS_TASK },
       { task: REMIND_ASSIGNMENTS_TASK, match: '7 * * * *', identifier: REMIND_ASSIGNMENTS_TASK },
       { task: PURGE_DRAFTS_TASK, match: '29 3 * * *', identifier: PURGE_DRAFTS_TASK },
+      { task: STALE_EXPORTS_TASK, match: '* * * * *', identifier: STALE_EXPORTS_TASK },
     ]),
     logger: workerLogger(logger),
   });
+  // Exports left running by a worker that died are failed now rather than at the next minute.
+  await failStaleExports({ db: deps.db, dataDir: deps.dataDir, logger }).catch((err: unknown) => logger.error({ err }, 'stale export sweep failed'));
   let active = true;
   const done = runner.promise.then(
     () => { active = false; },
@@ -120,6 +128,24 @@ function purgeDraftsTask(deps: JobRunnerDeps, logger: Logger): Task {
   return async () => {
     const report = await purgeAbandonedDrafts(deps.db, { retentionDays: deps.draftRetentionDays ?? 180, uploadsDir: deps.uploadsDir });
     logger.info({ report }, 'abandoned drafts purged');
+  };
+}
+
+/** Builds one export (exports/exports.job.ts); payload `{exportId}`. A failure is on the row, not the job. */
+function exportTask(deps: JobRunnerDeps, logger: Logger): Task {
+  return async (payload) => {
+    const exportId = (payload as { exportId?: unknown } | null)?.exportId;
+    if (typeof exportId !== 'string') throw new Error('build_export needs {exportId}');
+    await buildExport({ db: deps.db, logger, uploadsDir: deps.uploadsDir, dataDir: deps.dataDir }, exportId);
+  };
+}
+
+export const STALE_EXPORTS_TASK = 'fail_stale_exports';
+
+/** Every minute: exports whose worker stopped beating are marked failed `worker_lost` (docs/exports.md). */
+function staleExportsTask(deps: JobRunnerDeps, logger: Logger): Task {
+  return async () => {
+    await failStaleExports({ db: deps.db, dataDir: deps.dataDir, logger });
   };
 }
 

@@ -309,7 +309,7 @@ describe('retention jobs skip held proceedings', () => {
     await age(freeDraft.id, 12);
     await place(held.docket);
     const mailer = createMailer(t.deps.config, t.deps.logger);
-    const runner = await startJobRunner({ pool: t.deps.pool, db: t.deps.db, mailer, logger: t.deps.logger, uploadsDir: UPLOADS, publicUrl: t.deps.config.publicUrl, draftRetentionDays: 10 });
+    const runner = await startJobRunner({ pool: t.deps.pool, db: t.deps.db, mailer, logger: t.deps.logger, uploadsDir: UPLOADS, publicUrl: t.deps.config.publicUrl, draftRetentionDays: 10, dataDir: t.deps.config.dataDir });
     try {
       await sql`SELECT graphile_worker.add_job(${PURGE_DRAFTS_TASK}, '{}'::json, job_key := 'purge-now')`.execute(t.deps.db);
       const deadline = Date.now() + 15_000;

@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 async function startRunner(mailer: Mailer = createMailer(t.deps.config, t.deps.logger)): Promise<void> {
-  const runner = await startJobRunner({ pool: t.deps.pool, db: t.deps.db, mailer, logger: t.deps.logger, uploadsDir: t.deps.config.uploadsDir, publicUrl: t.deps.config.publicUrl });
+  const runner = await startJobRunner({ pool: t.deps.pool, db: t.deps.db, mailer, logger: t.deps.logger, uploadsDir: t.deps.config.uploadsDir, publicUrl: t.deps.config.publicUrl, dataDir: t.deps.config.dataDir });
   running.push({ runner, mailer });
 }
 
