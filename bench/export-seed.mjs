@@ -12,21 +12,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { rng } from './rng.mjs';
 import { pipeline } from 'node:stream/promises';
 
 const require = createRequire(import.meta.url);
 const { from: copyFrom } = require('pg-copy-streams');
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MIN_BYTES = 2 * 1024;
 const MAX_BYTES = 48 * 1024 * 1024;

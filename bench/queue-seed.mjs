@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import { rng } from './rng.mjs';
 
 const require = createRequire(import.meta.url);
 const { from: copyFrom } = require('pg-copy-streams');
@@ -15,16 +16,6 @@ export const WORDS = { common: 'directive', rare: 'zeppelin', absent: 'xylophoni
 export const RARE_ROWS = 25;
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run seeds the same text. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = rng(20261201);
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 

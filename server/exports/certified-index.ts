@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { StandardFontEmbedder } from '@cantoo/pdf-lib';
-import type { IndexItem } from './index-files';
+import type { IndexItem, ProductionHeader } from './index-files';
 import { STAMP_MARGIN, STAMP_SIZE, storedZlib, textWidth } from './pdf-incremental';
 import { BOLD, MONO, OBLIQUE, REGULAR, fmt, hex, pdfDate, textString, wrap } from './pdf-layout';
 import { winAnsiSafe } from './win-ansi';
@@ -22,13 +22,7 @@ import { winAnsiSafe } from './win-ansi';
  * shown; page numbers are pagination artifacts. Text in the standard fonts (win-ansi.ts: other
  * characters as <U+XXXX>).
  */
-export interface CertifiedIndexModel {
-  docket: string;
-  title: string;
-  scope: 'public' | 'confidential';
-  exportId: string;
-  generatedAt: string;
-  batesPrefix: string;
+export interface CertifiedIndexModel extends ProductionHeader {
   auditHeadHash: string;
   auditHeadSeq?: number;
   /** The agency or office whose record this is (optional line under the heading). */

@@ -1,5 +1,16 @@
 import { csvChunks, csvText, type CsvValue } from './csv';
 
+/** What every file that describes a production starts from: which record, which scope, when. */
+export interface ProductionHeader {
+  docket: string;
+  title: string;
+  scope: 'public' | 'confidential';
+  exportId: string;
+  generatedAt: string;
+  batesPrefix: string;
+}
+
+
 /**
  * index.json and index.csv (one row per produced item; EXPORT.md), withheld-log.csv and
  * dispositions.csv. Every CSV goes through the one formula-safe writer in csv.ts. The `*Chunks`

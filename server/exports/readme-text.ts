@@ -1,15 +1,11 @@
+import type { ProductionHeader } from './index-files';
+
 /**
  * README.txt of a production: what is inside (the layout of EXPORT.md) and how to check it with
  * standard tools. Plain ASCII apart from the data it quotes, CRLF-free (LF), wrapped at 80 columns
  * by hand.
  */
-export interface ReadmeModel {
-  docket: string;
-  title: string;
-  scope: 'public' | 'confidential';
-  exportId: string;
-  generatedAt: string;
-  batesPrefix: string;
+export interface ReadmeModel extends ProductionHeader {
   /** First and last Bates labels of the production (null when the record has no documents). */
   firstBates: string | null;
   lastBates: string | null;
