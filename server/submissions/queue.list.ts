@@ -18,8 +18,6 @@ import { countByState, estimateByState, estimateMatches, queueHighlights, queueI
  * and sorts the few matches, since a walk for a rare or absent word would read the whole index.
  */
 export const WALK_SHARE = 0.01;
-/** Estimated counts per state: the planner's, so kept as long as its other estimates. */
-const estimatedCounts = memo<Record<string, number>>(30_000, 500);
 
 /** Counts are exact when the planner expects at most this many rows; above, they are its estimates. */
 export const EXACT_COUNT_MAX = 10_000;
@@ -35,6 +33,8 @@ const INDEX_WALK = 'SET LOCAL enable_bitmapscan = off';
 
 /** Planner estimates change only with ANALYZE: each answer is kept for 30 seconds per database. */
 const estimates = memo<number>(30_000, 500);
+/** Estimated counts per state: the planner's, so kept as long as its other estimates. */
+const estimatedCounts = memo<Record<string, number>>(30_000, 500);
 const estimate = (db: Db, f: QueueFilter, who: QueueAsker) => estimates(db, keyOf(f, f, who), () => estimateMatches(db, f, who));
 
 /** True when the search's words are common enough among the filtered rows for a newest-first walk. */
@@ -52,8 +52,9 @@ async function withSearchPlan<T>(db: Db, f: QueueFilter, who: QueueAsker, work: 
 /** On one connection: BEGIN READ ONLY and `settings` in one round trip, the work, COMMIT (ROLLBACK when it failed). */
 async function withPlan<T>(db: Db, settings: string, work: (conn: DbOrTrx) => Promise<T>): Promise<T> {
   return db.connection().execute(async (conn) => {
-    await sql.raw(`BEGIN READ ONLY; ${settings}`).execute(conn);
     try {
+      // Inside the try: were a setting refused after BEGIN, the connection must not go back to the pool in a transaction.
+      await sql.raw(`BEGIN READ ONLY; ${settings}`).execute(conn);
       const result = await work(conn);
       await sql`COMMIT`.execute(conn);
       return result;
