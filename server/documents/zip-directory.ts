@@ -15,10 +15,13 @@ export interface CentralEntry { names: string[]; symlink: boolean; encrypted: bo
 /** The directory cannot be read, or disagrees with itself; the message says why, for a person. */
 export class DirectoryError extends Error {}
 
-const CENTRAL_SIG = 0x02014b50;
-const END_SIG = 0x06054b50;
-const ZIP64_END_SIG = 0x06064b50;
-const ZIP64_LOCATOR_SIG = 0x07064b50;
+/** Record signatures of the ZIP format (APPNOTE 6.3), for every reader and writer of ZIPs here. */
+export const LOCAL_SIG = 0x04034b50;
+export const DESCRIPTOR_SIG = 0x08074b50;
+export const CENTRAL_SIG = 0x02014b50;
+export const END_SIG = 0x06054b50;
+export const ZIP64_END_SIG = 0x06064b50;
+export const ZIP64_LOCATOR_SIG = 0x07064b50;
 const U16_MAX = 0xffff;
 const U32_MAX = 0xffffffff;
 const END_BYTES = 22;

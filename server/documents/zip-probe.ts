@@ -4,7 +4,7 @@
  * classic or ZIP64 form: zip-directory.ts). Nothing is inflated or extracted: the entry names and
  * attributes decide, and a directory that cannot be read is refused, never skipped.
  */
-import { DirectoryError, extraField, readCentralDirectory, u64, type CentralEntry } from './zip-directory';
+import { DirectoryError, LOCAL_SIG, extraField, readCentralDirectory, u64, type CentralEntry } from './zip-directory';
 
 const HEAD_LIMIT = 64 * 1024;
 /** Room for the directory of MAX_ENTRIES entries with ordinary names, plus the end records and a comment. */
@@ -13,7 +13,6 @@ const TAIL_LIMIT = 4 * 1024 * 1024;
 export const MAX_UNPACKED_BYTES = 2 * 1024 * 1024 * 1024;
 const MAX_ENTRIES = 20_000;
 
-const LOCAL_SIG = 0x04034b50;
 const U32_MAX = 0xffffffff;
 
 export type OfficeKind = 'docx' | 'xlsx' | 'pptx';

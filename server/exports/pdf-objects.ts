@@ -70,14 +70,8 @@ export class PdfLexer {
   /** A non-negative integer (read from the bytes directly: the cross-reference has thousands). */
   integer(): number {
     this.skipWs();
-    const b = this.buf;
-    const start = this.pos;
-    let v = 0;
-    while (isDigit(b[this.pos])) {
-      v = v * 10 + b[this.pos]! - 0x30;
-      this.pos += 1;
-    }
-    if (this.pos === start || this.pos - start > 15 || isRegular(b[this.pos])) throw new PdfUnsupported(`expected an integer at ${start}`);
+    const v = this.digits();
+    if (v < 0) throw new PdfUnsupported(`expected an integer at ${this.pos}`);
     return v;
   }
 

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { crc32, createInflateRaw } from 'node:zlib';
+import { CENTRAL_SIG, END_SIG, LOCAL_SIG, ZIP64_END_SIG, ZIP64_LOCATOR_SIG } from '../documents/zip-directory';
 
 /**
  * Reads a ZIP file for verification without loading it: the end record (classic or Zip64), then
@@ -23,11 +24,6 @@ export interface ZipEntryInfo {
   flags: number;
 }
 
-const END_SIG = 0x06054b50;
-const ZIP64_LOCATOR_SIG = 0x07064b50;
-const ZIP64_END_SIG = 0x06064b50;
-const CENTRAL_SIG = 0x02014b50;
-const LOCAL_SIG = 0x04034b50;
 /** A directory larger than this is refused (a production of ~100,000 entries needs about 10 MB). */
 const MAX_DIRECTORY_BYTES = 256 * 1024 * 1024;
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
+import { CENTRAL_SIG, DESCRIPTOR_SIG, END_SIG, LOCAL_SIG, ZIP64_END_SIG, ZIP64_LOCATOR_SIG } from '../documents/zip-directory';
 
 /**
  * A streaming, store-only ZIP writer (PKWARE APPNOTE 6.3.10) for the legal export (docs/export-format.md).
@@ -49,12 +50,6 @@ interface CentralRecord {
   unixTime: number;
 }
 
-const LOCAL_SIG = 0x04034b50;
-const DESCRIPTOR_SIG = 0x08074b50;
-const CENTRAL_SIG = 0x02014b50;
-const ZIP64_END_SIG = 0x06064b50;
-const ZIP64_LOCATOR_SIG = 0x07064b50;
-const END_SIG = 0x06054b50;
 /** Bit 3: sizes in the data descriptor; bit 11: the name is UTF-8. */
 const FLAGS = 0x0808;
 const VERSION = 20;
