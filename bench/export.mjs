@@ -12,10 +12,12 @@
 // 2. Floor: the same stored files, in the same order, concatenated into one file on the same disk
 //    with fs streams (128 KiB reads), after evicting them from the page cache (posix_fadvise
 //    DONTNEED, per file: "cold-ish", without touching anyone else's cache).
-// 3. Export: evicts the files again, then forks bench/export-child.mjs, which calls x-jobs'
-//    writeProduction (dist/server/exports/production.js, confidential scope: every document
-//    produced) into a file; measures its wall time and the child's peak RSS (VmHWM of
-//    /proc/<pid>/status, polled and reported by the child at the end).
+// 3. Export: evicts the files again, then forks bench/export-child.mjs, which calls
+//    writeProductionInChild (dist/server/exports/production-child.js, confidential scope: every
+//    document produced) into a file, as the build_export job does: the export runs in a process of
+//    its own with the EXPORT_HEAP_MIB heap limit. Measures the wall time (from the call to the
+//    result, the export process's start included) and that process's peak RSS (its maxRSS, which
+//    it reports at the end); the caller's own peak RSS is printed beside it.
 // 4. verifyProduction (dist/server/exports/verify.js) on the archive.
 // Both throughputs are the documents' bytes over the wall time, so the ratio is floor time / export time.
 // Ends with ONE JSON line: {floorMBps, exportMBps, ratio, peakRssMiB, docs, bytes, meetsTargets, ...}.
@@ -142,8 +144,8 @@ async function main() {
     const archive = path.join(work, 'production.zip');
     const env = { ...process.env, NODE_ENV: 'development', DATABASE_URL: dbUrl, UPLOADS_DIR: uploads, DATA_DIR: path.join(work, 'data'), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
     const ex = await runExport(env, seeded.docket, archive);
-    const hwmKiB = Math.max(ex.vmHwmKiB ?? 0, ex.polledKiB);
-    if (hwmKiB) result.peakRssMiB = Number((hwmKiB / 1024).toFixed(1));
+    if (ex.vmHwmKiB) result.peakRssMiB = Number((ex.vmHwmKiB / 1024).toFixed(1));
+    if (ex.callerHwmKiB) result.callerPeakRssMiB = Number((Math.max(ex.callerHwmKiB, ex.polledKiB) / 1024).toFixed(1));
     if (!ex.ok) {
       result.error = ex.missing ? `export step not run: ${ex.error}` : `export failed: ${ex.error}`;
       log(`EXPORT FAILED: ${result.error}`);
@@ -154,7 +156,7 @@ async function main() {
     result.ratio = Number((result.exportMBps / result.floorMBps).toFixed(3));
     result.archiveBytes = statSync(archive).size;
     result.items = ex.items;
-    log(`Export: ${(result.archiveBytes / 2 ** 20).toFixed(0)} MiB archive, ${ex.items} items, in ${ex.seconds.toFixed(2)} s = ${result.exportMBps} MB/s of documents (ratio ${result.ratio}); peak RSS ${result.peakRssMiB} MiB`);
+    log(`Export: ${(result.archiveBytes / 2 ** 20).toFixed(0)} MiB archive, ${ex.items} items, in ${ex.seconds.toFixed(2)} s = ${result.exportMBps} MB/s of documents (ratio ${result.ratio}); peak RSS of the export process ${result.peakRssMiB} MiB (its caller: ${result.callerPeakRssMiB} MiB)`);
 
     const { verifyProduction } = require('../dist/server/exports/verify.js');
     const vStart = Date.now();

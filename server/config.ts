@@ -33,6 +33,8 @@ export interface Config {
   readonly bodyPace: { readonly stallMs: number; readonly minBytesPerSecond: number; readonly windowMs: number };
   /** Drafts untouched (no edit, no upload) this many days are purged daily, except in held proceedings (docs/legal-hold.md). */
   readonly draftRetentionDays: number;
+  /** V8 heap limit of the process each export runs in (docs/exports.md "The export process"). */
+  readonly exportHeapMiB: number;
 }
 
 interface RawSettings {
@@ -56,7 +58,11 @@ interface RawSettings {
   BODY_MIN_BYTES_PER_SECOND: number;
   BODY_RATE_WINDOW_SECONDS: number;
   DRAFT_RETENTION_DAYS: number;
+  EXPORT_HEAP_MIB: number;
 }
+
+/** EXPORT_HEAP_MIB's default: room for the index rows of about 40,000 documents (docs/exports.md). */
+export const DEFAULT_EXPORT_HEAP_MIB = 160;
 
 const settingsSchema: JSONSchemaType<RawSettings> = {
   type: 'object',
@@ -86,6 +92,7 @@ const settingsSchema: JSONSchemaType<RawSettings> = {
     BODY_MIN_BYTES_PER_SECOND: { type: 'number', minimum: 0, maximum: 1e9, default: 1024 },
     BODY_RATE_WINDOW_SECONDS: { type: 'number', minimum: 0.1, maximum: 3600, default: 30 },
     DRAFT_RETENTION_DAYS: { type: 'integer', minimum: 1, maximum: 36500, default: 180 },
+    EXPORT_HEAP_MIB: { type: 'integer', minimum: 64, maximum: 65536, default: DEFAULT_EXPORT_HEAP_MIB },
   },
   required: [],
   additionalProperties: true,
@@ -144,5 +151,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       stallMs: s.BODY_STALL_SECONDS * 1000, minBytesPerSecond: s.BODY_MIN_BYTES_PER_SECOND, windowMs: s.BODY_RATE_WINDOW_SECONDS * 1000,
     }),
     draftRetentionDays: s.DRAFT_RETENTION_DAYS,
+    exportHeapMiB: s.EXPORT_HEAP_MIB,
   });
 }

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const demo = config.nodeEnv === 'production' ? undefined : await seedDemo(deps.db, deps.totpVault, config.dataDir);
 
   const mailer = createMailer(config, deps.logger);
-  const jobs = config.workerInProcess ? await startJobRunner({ pool: deps.pool, db: deps.db, mailer, logger: deps.logger, uploadsDir: config.uploadsDir, publicUrl: config.publicUrl, draftRetentionDays: config.draftRetentionDays, dataDir: config.dataDir }) : undefined;
+  const jobs = config.workerInProcess ? await startJobRunner({ pool: deps.pool, db: deps.db, mailer, logger: deps.logger, uploadsDir: config.uploadsDir, publicUrl: config.publicUrl, draftRetentionDays: config.draftRetentionDays, dataDir: config.dataDir, exportHeapMiB: config.exportHeapMiB }) : undefined;
 
   // Timeouts in http/server.ts: slow headers are cut at 20 s; slow bodies by the pace guard (BODY_* settings).
   const server: Server = createHttpServer(createApp(deps)).listen(config.port);

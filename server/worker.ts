@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const runtime = await openRuntime(config, { migrate: false });
   const mailer = createMailer(config, runtime.deps.logger);
-  const jobs = await startJobRunner({ pool: runtime.deps.pool, db: runtime.deps.db, mailer, logger: runtime.deps.logger, uploadsDir: config.uploadsDir, publicUrl: config.publicUrl, draftRetentionDays: config.draftRetentionDays, dataDir: config.dataDir });
+  const jobs = await startJobRunner({ pool: runtime.deps.pool, db: runtime.deps.db, mailer, logger: runtime.deps.logger, uploadsDir: config.uploadsDir, publicUrl: config.publicUrl, draftRetentionDays: config.draftRetentionDays, dataDir: config.dataDir, exportHeapMiB: config.exportHeapMiB });
   runtime.deps.logger.info('worker started');
   const shutdown = async () => {
     await jobs.stop();

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
-import { finished } from 'node:stream/promises';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Deps } from '../deps';
 import { SYSTEM_CONTEXT, recordAuditNow } from '../audit/audit.service';
 import { findRecordProceeding } from '../exports/record.repository';
-import { exportErrorOf, writeProduction } from '../exports/production';
+import { exportErrorOf } from '../exports/production';
+import { writeProductionInChild } from '../exports/production-child';
 
 export interface ExportOptions { docket?: string; out?: string; 'include-confidential'?: boolean; certifier?: string }
 
@@ -15,7 +15,7 @@ const DOCKET = /^[A-Z0-9][A-Z0-9-]{2,39}$/;
 
 /**
  * `portal export --docket D --out FILE [--include-confidential] [--certifier NAME]`: writes the
- * production in this process (no job, no exports row), to a temporary file beside FILE renamed
+ * production in an export process of its own (production-child.ts; no job, no exports row), to a temporary file beside FILE renamed
  * into place when complete. A progress bar on a terminal, plain lines otherwise (logs, CI).
  * Audited as a CLI action: `export.started`, then `export.completed` (manifest and head hash) or
  * `export.failed`. Exit 0 done, 1 failed, 2 usage.
@@ -40,10 +40,9 @@ export async function exportCommand(deps: Deps, opts: ExportOptions, io: { out: 
   await recordAuditNow(deps.db, SYSTEM_CONTEXT, { action: 'export.started', subjectType: 'proceeding', subjectId: proceeding.id, data: facts });
 
   const progress = progressDisplay(io.err);
-  const out = createWriteStream(part, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 20 });
   try {
-    const result = await writeProduction(deps, { docket: proceeding.docket, includeConfidential, exportId, certifier }, out, progress.update);
-    await finished(out);
+    const result = await writeProductionInChild({ pool: deps.pool, uploadsDir: deps.config.uploadsDir, heapMiB: deps.config.exportHeapMiB, logLevel: deps.config.logLevel },
+      { docket: proceeding.docket, includeConfidential, exportId, certifier }, part, 'wx', progress.update);
     const handle = await fsp.open(part, 'r');
     await handle.sync().finally(() => handle.close());
     await fsp.rename(part, target);
@@ -58,7 +57,6 @@ export async function exportCommand(deps: Deps, opts: ExportOptions, io: { out: 
     return 0;
   } catch (err) {
     progress.stop();
-    out.destroy();
     await fsp.rm(part, { force: true }).catch(() => undefined);
     const { code, message } = exportErrorOf(err);
     await recordAuditNow(deps.db, SYSTEM_CONTEXT, { action: 'export.failed', subjectType: 'proceeding', subjectId: proceeding.id, data: { ...facts, code } });

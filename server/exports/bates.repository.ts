@@ -63,6 +63,12 @@ export async function findBatesRanges(db: DbOrTrx, documentIds: readonly string[
   return out;
 }
 
+/** The last number the proceeding has given out (0 before the first); its series must exist (batesPrefix). */
+export async function lastBatesNumber(db: DbOrTrx, proceedingId: string): Promise<number> {
+  const row = await db.selectFrom('bates_series').select('last_number').where('proceeding_id', '=', proceedingId).executeTakeFirstOrThrow();
+  return Number(row.last_number);
+}
+
 /**
  * Each document's range: existing ranges unchanged; missing ones allocated in the given order, one
  * number per page (`pages` >= 1; a slip sheet is 1), after every number the proceeding has given

@@ -1,20 +1,25 @@
-import { createWriteStream, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { finished } from 'node:stream/promises';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database';
 import { SYSTEM_CONTEXT, recordAudit } from '../audit/audit.service';
 import { claimExport, findExport, markExportDone, markExportFailed, staleExports, writeProgress } from './exports.repository';
 import { exportsDir } from './exports.service';
 import { scopeOf } from './exports.json';
-import { exportErrorOf, writeProduction } from './production';
+import { exportErrorOf } from './production';
+import { writeProductionInChild } from './production-child';
 
 /** What the export job needs: the app's database, where files are (uploads) and go (DATA_DIR). */
 export interface ExportJobDeps {
   db: Db;
+  /** The export process connects as this pool does. */
+  pool: pg.Pool;
   logger: Logger;
   uploadsDir: string;
   dataDir: string;
+  /** EXPORT_HEAP_MIB. */
+  heapMiB: number;
 }
 
 /** Progress reaches the row at most this often, and only when it moved by a whole percent. */
@@ -51,8 +56,8 @@ export function progressWriter(write: (pct: number) => Promise<void>, clock: () 
 
 /**
  * The `build_export` task: claims the queued row (a row not queued is left alone, so a re-run of
- * the job after its worker died does nothing), writes the archive to `<id>.zip.part` under
- * DATA_DIR/exports, fsyncs and renames it to `<id>.zip`, and marks the row done with its audit
+ * the job after its worker died does nothing), has the export process (production-child.ts) write
+ * the archive to `<id>.zip.part` under DATA_DIR/exports, fsyncs and renames it to `<id>.zip`, and marks the row done with its audit
  * event in one transaction. Any failure marks the row failed with a stable code (and its audit
  * event), and removes the partial file; the job itself then ends without error (one attempt).
  */
@@ -77,15 +82,12 @@ export async function buildExport(deps: ExportJobDeps, exportId: string): Promis
   const progress = progressWriter((pct) => writeProgress(deps.db, exportId, pct, new Date()));
   const heartbeat = setInterval(() => { void writeProgress(deps.db, exportId, progress.percent, new Date()).catch(() => undefined); }, HEARTBEAT_EVERY_MS);
   heartbeat.unref();
-  let out: ReturnType<typeof createWriteStream> | undefined;
   try {
     await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
-    out = createWriteStream(part, { flags: 'w', mode: 0o600, highWaterMark: 1 << 20 });
-    const result = await writeProduction({ db: deps.db, logger: log, config: { uploadsDir: deps.uploadsDir } }, {
+    const result = await writeProductionInChild({ pool: deps.pool, uploadsDir: deps.uploadsDir, heapMiB: deps.heapMiB, logLevel: log.level }, {
       docket: claimed.docket, includeConfidential: claimed.include_confidential, exportId,
       certifier: { name: claimed.requested_by_name, title: 'Legal staff' },
-    }, out, (done, total) => progress.report(done, total));
-    await finished(out);
+    }, part, 'w', (done, total) => progress.report(done, total));
     await fsyncFile(part);
     await fsp.rename(part, final);
     await fsyncFile(dir);
@@ -102,10 +104,9 @@ export async function buildExport(deps: ExportJobDeps, exportId: string): Promis
     });
     // Failed meanwhile (the stale sweep thought this worker dead): the row says failed, so no file either.
     if (!done) await fsp.rm(final, { force: true });
-    log.info({ items: result.items, bytes: result.bytes, done }, 'export finished');
+    log.info({ items: result.items, bytes: result.bytes, peakRssKiB: result.peakRssKiB, done }, 'export finished');
   } catch (err) {
     clearInterval(heartbeat);
-    out?.destroy();
     await progress.settle();
     await fsp.rm(part, { force: true }).catch(() => undefined);
     const { code, message } = exportErrorOf(err);

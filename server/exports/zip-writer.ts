@@ -35,13 +35,31 @@ export interface ZipLimits {
 export interface ZipEntryOptions {
   /** Modification time (default: now). Written as DOS time in UTC and as an extended timestamp. */
   mtime?: Date;
+  /**
+   * Also return the SHA-256 of the entry's first `prefixBytes` bytes (`prefixSha256`): a stamped
+   * PDF is its original followed by the stamp, so the original's hash is checked on the same pass
+   * that hashes the produced file, not on a second one.
+   */
+  prefixBytes?: number;
+}
+
+/** What `add` returns: the entry's size and SHA-256, and the prefix's when asked for. */
+export interface ZipEntryResult {
+  bytes: number;
+  sha256: string;
+  prefixSha256?: string;
 }
 
 /** A name the writer will not put in an archive; the message says why. */
 export class UnsafeZipNameError extends Error {}
 
 interface CentralRecord {
-  name: Buffer;
+  /**
+   * The name as text, encoded again for the central directory: a small Buffer kept per entry
+   * would be a slice of Node's shared 8 KiB pool and keep that whole slab alive (14,000 entries
+   * held about 50 MiB that way).
+   */
+  name: string;
   crc: number;
   size: number;
   offset: number;
@@ -142,7 +160,7 @@ export class ZipWriter {
   get entries(): readonly { path: string; bytes: number; sha256: string }[] { return this.done; }
 
   /** Streams one stored (uncompressed) entry; one at a time. Returns bytes and SHA-256 hex. */
-  async add(name: string, data: Buffer | string | Readable | AsyncIterable<Buffer>, opts: ZipEntryOptions = {}): Promise<{ bytes: number; sha256: string }> {
+  async add(name: string, data: Buffer | string | Readable | AsyncIterable<Buffer>, opts: ZipEntryOptions = {}): Promise<ZipEntryResult> {
     if (this.failure) throw this.failure;
     if (this.finished) throw new Error('ZipWriter: add() after finish()');
     if (this.busy) throw new Error('ZipWriter: add() while another entry is being written (entries are written one at a time)');
@@ -172,15 +190,25 @@ export class ZipWriter {
       await this.write(Buffer.concat([local, nameBytes, ext]));
 
       const sha = createHash('sha256');
+      const prefixBytes = opts.prefixBytes;
+      let prefixSha256: string | undefined;
       let crc = 0;
       let size = 0;
       for await (const chunk of chunksOf(data)) {
         if (chunk.length === 0) continue;
         crc = crc32(chunk, crc);
-        sha.update(chunk);
+        if (prefixBytes !== undefined && prefixSha256 === undefined && size + chunk.length >= prefixBytes) {
+          const cut = prefixBytes - size;
+          sha.update(chunk.subarray(0, cut));
+          prefixSha256 = sha.copy().digest('hex');
+          sha.update(chunk.subarray(cut));
+        } else {
+          sha.update(chunk);
+        }
         size += chunk.length;
         await this.write(chunk);
       }
+      if (prefixBytes !== undefined && prefixSha256 === undefined && size === prefixBytes) prefixSha256 = sha.copy().digest('hex');
 
       const zip64 = size >= this.limits.u32;
       const descriptor = Buffer.alloc(zip64 ? 24 : 16);
@@ -194,10 +222,10 @@ export class ZipWriter {
         descriptor.writeUInt32LE(size, 12);
       }
       await this.write(descriptor);
-      this.records.push({ name: nameBytes, crc: crc >>> 0, size, offset, dosTime: time, dosDate: date, unixTime });
+      this.records.push({ name, crc: crc >>> 0, size, offset, dosTime: time, dosDate: date, unixTime });
       const result = { bytes: size, sha256: sha.digest('hex') };
       this.done.push({ path: name, ...result });
-      return result;
+      return prefixSha256 === undefined ? result : { ...result, prefixSha256 };
     } catch (err) {
       // A half-written entry cannot be taken back: the archive is unusable from here on.
       this.fail(err as Error);
@@ -284,6 +312,7 @@ export class ZipWriter {
     }
     parts.push(extendedTime(e.unixTime));
     const extra = Buffer.concat(parts);
+    const nameBytes = Buffer.from(e.name, 'utf8');
     const h = Buffer.alloc(46);
     h.writeUInt32LE(CENTRAL_SIG, 0);
     h.writeUInt16LE(MADE_BY, 4);
@@ -295,14 +324,14 @@ export class ZipWriter {
     h.writeUInt32LE(e.crc, 16);
     h.writeUInt32LE(big ? 0xffffffff : e.size, 20);
     h.writeUInt32LE(big ? 0xffffffff : e.size, 24);
-    h.writeUInt16LE(e.name.length, 28);
+    h.writeUInt16LE(nameBytes.length, 28);
     h.writeUInt16LE(extra.length, 30);
     h.writeUInt16LE(0, 32); // comment
     h.writeUInt16LE(0, 34); // disk
     h.writeUInt16LE(0, 36); // internal attributes
     h.writeUInt32LE(EXTERNAL_ATTRS, 38);
     h.writeUInt32LE(farOffset ? 0xffffffff : e.offset, 42);
-    return Buffer.concat([h, e.name, extra]);
+    return Buffer.concat([h, nameBytes, extra]);
   }
 
   /** Writes one buffer, waiting for 'drain' when `out` asks for it. */

@@ -11,6 +11,7 @@ import { remindAssignments } from '../review/assignments.reminders';
 import { purgeAbandonedDrafts } from '../submissions/drafts.purge';
 import { BUILD_EXPORT_TASK } from '../exports/exports.service';
 import { buildExport, failStaleExports } from '../exports/exports.job';
+import { DEFAULT_EXPORT_HEAP_MIB } from '../config';
 
 /** What the job runner needs: the app pool (app role), kysely over it, the mailer and a logger. */
 export interface JobRunnerDeps {
@@ -28,6 +29,8 @@ export interface JobRunnerDeps {
   draftRetentionDays?: number;
   /** DATA_DIR: finished exports are written under DATA_DIR/exports (the web process serves them from there). */
   dataDir: string;
+  /** EXPORT_HEAP_MIB: the heap limit of the process each export runs in (default the setting's default). */
+  exportHeapMiB?: number;
 }
 
 /** A running job runner; `stop` lets running jobs finish, then releases its connections. */
@@ -136,7 +139,7 @@ function exportTask(deps: JobRunnerDeps, logger: Logger): Task {
   return async (payload) => {
     const exportId = (payload as { exportId?: unknown } | null)?.exportId;
     if (typeof exportId !== 'string') throw new Error('build_export needs {exportId}');
-    await buildExport({ db: deps.db, logger, uploadsDir: deps.uploadsDir, dataDir: deps.dataDir }, exportId);
+    await buildExport({ db: deps.db, pool: deps.pool, logger, uploadsDir: deps.uploadsDir, dataDir: deps.dataDir, heapMiB: deps.exportHeapMiB ?? DEFAULT_EXPORT_HEAP_MIB }, exportId);
   };
 }
 

@@ -40,7 +40,7 @@ export async function truncatedPdf(): Promise<Buffer> {
 /** The job runner an export needs (main.ts runs it in-process in development, like the outbox). */
 export async function startExportRunner(t: TestApp): Promise<JobRunner> {
   const c = t.deps.config;
-  return startJobRunner({ pool: t.deps.pool, db: t.deps.db, mailer: createMailer(c, t.deps.logger), logger: t.deps.logger, uploadsDir: c.uploadsDir, publicUrl: c.publicUrl, dataDir: c.dataDir });
+  return startJobRunner({ pool: t.deps.pool, db: t.deps.db, mailer: createMailer(c, t.deps.logger), logger: t.deps.logger, uploadsDir: c.uploadsDir, publicUrl: c.publicUrl, dataDir: c.dataDir, exportHeapMiB: c.exportHeapMiB });
 }
 
 /** Polls GET /exports/{id} until it is done or failed (or `ms` pass); returns the last body. */

@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 const as = (r: request.Test, token: string) => r.set('Authorization', `Bearer ${token}`);
-const jobDeps = () => ({ db: t.deps.db, logger: t.deps.logger, uploadsDir: uploads, dataDir });
+const jobDeps = () => ({ db: t.deps.db, pool: t.deps.pool, logger: t.deps.logger, uploadsDir: uploads, dataDir, heapMiB: t.deps.config.exportHeapMiB });
 const row = (id: string) => t.deps.db.selectFrom('exports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const partials = () => (existsSync(exportsDir(dataDir)) ? readdirSync(exportsDir(dataDir)).filter((f) => f.endsWith('.part')) : []);
 

@@ -51,6 +51,24 @@ print(json.dumps({"zip64End": data[-42:-38] == b"PK\\x06\\x07", "entries": out})
 }
 
 describe('ZipWriter', () => {
+  it('when asked for a prefix hash, then it returns the SHA-256 of the first N bytes wherever the chunks split, and none when the entry is shorter', async () => {
+    const big = Buffer.alloc(2 * CHUNK_BYTES + 99);
+    for (let i = 0; i < big.length; i += 1) big[i] = (i * 31) & 0xff;
+    const got: Record<string, string | undefined> = {};
+    await archive(async (z) => {
+      for (const n of [0, 1, 1000, CHUNK_BYTES, CHUNK_BYTES + 5, big.length]) {
+        const r = await z.add(`p${n}.bin`, Readable.from([big.subarray(0, 1000), big.subarray(1000)]), { prefixBytes: n });
+        expect(r.sha256).toBe(sha(big));
+        got[n] = r.prefixSha256;
+      }
+      got.short = (await z.add('short.bin', big, { prefixBytes: big.length + 1 })).prefixSha256;
+      got.none = (await z.add('none.bin', big)).prefixSha256;
+    });
+    for (const n of [0, 1, 1000, CHUNK_BYTES, CHUNK_BYTES + 5, big.length]) expect(got[n]).toBe(sha(big.subarray(0, n)));
+    expect(got.short).toBeUndefined();
+    expect(got.none).toBeUndefined();
+  });
+
   it('when entries come as a string, a Buffer, a Readable, an async iterable and nothing, then unzip -t and Python read them back byte for byte', async () => {
     const big = Buffer.alloc(3 * CHUNK_BYTES + 17);
     for (let i = 0; i < big.length; i += 1) big[i] = (i * 7919) & 0xff;
