@@ -41,7 +41,7 @@ export async function exportCommand(deps: Deps, opts: ExportOptions, io: { out: 
 
   const progress = progressDisplay(io.err);
   try {
-    const result = await writeProductionInChild({ pool: deps.pool, uploadsDir: deps.config.uploadsDir, heapMiB: deps.config.exportHeapMiB, logLevel: deps.config.logLevel },
+    const result = await writeProductionInChild({ pool: deps.pool, uploadsDir: deps.config.uploadsDir, heapMiB: deps.config.exportHeapMiB, logLevel: deps.config.logLevel, logger: deps.logger },
       { docket: proceeding.docket, includeConfidential, exportId, certifier }, part, 'wx', progress.update);
     const handle = await fsp.open(part, 'r');
     await handle.sync().finally(() => handle.close());

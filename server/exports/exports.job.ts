@@ -84,7 +84,7 @@ export async function buildExport(deps: ExportJobDeps, exportId: string): Promis
   heartbeat.unref();
   try {
     await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
-    const result = await writeProductionInChild({ pool: deps.pool, uploadsDir: deps.uploadsDir, heapMiB: deps.heapMiB, logLevel: log.level }, {
+    const result = await writeProductionInChild({ pool: deps.pool, uploadsDir: deps.uploadsDir, heapMiB: deps.heapMiB, logLevel: log.level, logger: log }, {
       docket: claimed.docket, includeConfidential: claimed.include_confidential, exportId,
       certifier: { name: claimed.requested_by_name, title: 'Legal staff' },
     }, part, 'w', (done, total) => progress.report(done, total));

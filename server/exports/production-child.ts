@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
+import type { Logger } from 'pino';
 import { ExportError } from './export-error';
 import type { ProductionResult, ProductionScope, ProgressCallback } from './production';
 
@@ -30,7 +31,13 @@ export interface ChildOptions {
   /** EXPORT_HEAP_MIB. */
   heapMiB: number;
   logLevel: string;
+  /** Where what the process wrote to stderr goes (V8's fatal messages): logged, not passed through. */
+  logger?: Logger;
 }
+
+/** The last this many bytes of the process's stderr are kept, for the log and to tell out-of-memory. */
+const STDERR_TAIL_BYTES = 8 * 1024;
+const OUT_OF_MEMORY = /heap out of memory|Reached heap limit|allocation failure/i;
 
 /** The production's result, and the export process's peak resident memory (KiB). */
 export type ChildProductionResult = ProductionResult & { peakRssKiB: number };
@@ -53,7 +60,10 @@ export function writeProductionInChild(opts: ChildOptions, scope: ProductionScop
     connectionString: options.connectionString!, role: roleOption, uploadsDir: opts.uploadsDir, scope, file, flags, logLevel: opts.logLevel,
   };
   return new Promise((resolve, reject) => {
-    const child = fork(entry, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    const child = fork(entry, [], { execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'advanced' });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => { stderr = (stderr + chunk).slice(-STDERR_TAIL_BYTES); });
     let settled = false;
     const settle = (fn: () => void) => { if (!settled) { settled = true; fn(); } };
     child.on('message', (m: ProductionMessage) => {
@@ -62,9 +72,12 @@ export function writeProductionInChild(opts: ChildOptions, scope: ProductionScop
       else settle(() => reject(new ExportError(m.code, m.message)));
     });
     child.on('error', (err) => settle(() => reject(err)));
-    child.on('exit', (code, signal) => settle(() => reject(new ExportError('export_process_failed', signal || code === 134
-      ? `The export process stopped (${signal ?? `exit ${code}`}), most likely out of memory at EXPORT_HEAP_MIB=${opts.heapMiB}. Raise EXPORT_HEAP_MIB and start the export again.`
-      : `The export process stopped (exit ${code}) before it finished. Start the export again; if it stops again, tell an administrator.`))));
+    child.on('close', (code, signal) => {
+      if (stderr.trim()) opts.logger?.warn({ exportId: scope.exportId, code, signal, stderr }, 'the export process wrote to stderr');
+      settle(() => reject(new ExportError('export_process_failed', OUT_OF_MEMORY.test(stderr)
+        ? `The export process ran out of memory at EXPORT_HEAP_MIB=${opts.heapMiB}. Raise EXPORT_HEAP_MIB and start the export again.`
+        : `The export process stopped (${signal ?? `exit ${code}`}) before it finished. Start the export again; if it stops again, tell an administrator.`)));
+    });
     child.send(task);
   });
 }

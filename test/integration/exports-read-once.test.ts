@@ -3,6 +3,7 @@ import { chmodSync, createWriteStream, readFileSync, rmSync, unlinkSync, writeFi
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
+import pino from 'pino';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { buildDocumentRow, buildProceeding, buildUser, tokenFor } from '../helpers/factories';
@@ -185,12 +186,15 @@ describe('the export process', () => {
     }
   });
 
-  it('when it runs out of heap, then the caller gets export_process_failed naming EXPORT_HEAP_MIB', async () => {
+  it('when it runs out of heap, then the caller gets export_process_failed saying so and naming EXPORT_HEAP_MIB, and V8\'s message goes to the log', async () => {
     const r = await recordWith([{ pages: 1 }]);
     const file = path.join(tmpdir(), `vrp-child-${randomUUID()}.zip`);
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => { lines.push(line); } });
     try {
-      await expect(writeProductionInChild(childOptions(4), scope(r.docket), file, 'w', () => undefined))
-        .rejects.toMatchObject({ code: 'export_process_failed', message: expect.stringContaining('EXPORT_HEAP_MIB=4') });
+      await expect(writeProductionInChild({ ...childOptions(4), logger }, scope(r.docket), file, 'w', () => undefined))
+        .rejects.toMatchObject({ code: 'export_process_failed', message: expect.stringMatching(/ran out of memory at EXPORT_HEAP_MIB=4\b/) });
+      expect(lines.map((l) => JSON.parse(l))).toContainEqual(expect.objectContaining({ msg: 'the export process wrote to stderr', stderr: expect.stringMatching(/heap/i) }));
     } finally {
       rmSync(file, { force: true });
     }
