@@ -31,6 +31,12 @@ export function createPool(opts: PoolOptions): pg.Pool {
   return pool;
 }
 
+/** The connection string and assumed role a pool was made with (createPool), to connect another process the same way. */
+export function poolConnection(pool: pg.Pool): { connectionString: string; role?: string } {
+  const role = /^-c role=(\S+)$/.exec(pool.options.options ?? '')?.[1];
+  return { connectionString: pool.options.connectionString!, role };
+}
+
 /** Kysely over an existing pool. Destroying the Kysely ends the pool. */
 export function createDb(pool: pg.Pool): Db {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

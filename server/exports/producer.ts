@@ -84,13 +84,13 @@ export class Numbering {
 
 /** Produces one document into the archive: stamped, slip-sheeted with its native file, or withheld. */
 export class Producer {
-  private readonly reader: ReadAhead;
+  private readonly reader: ReadAhead<Doc>;
 
   constructor(private readonly zip: RecordingZip, private readonly store: ContentStore, private readonly prefix: string,
     private readonly ranges: Map<string, BatesRange>, private readonly numbering: Numbering, private readonly includeConfidential: boolean,
     order: readonly Doc[]) {
     // Files nobody hashes on writing (PDFs read only to count their pages) are checked on reading.
-    this.reader = new ReadAhead(store, order.filter((d) => this.readsWhole(d)), (d) => !this.produces(d as Doc));
+    this.reader = new ReadAhead(store, order.filter((d) => this.readsWhole(d)), (d) => !this.produces(d));
   }
 
   private produces(d: Doc): boolean {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { poolConnection } from '../db/pool';
 import { ExportError } from './export-error';
 import type { ProductionResult, ProductionScope, ProgressCallback } from './production';
 
@@ -54,11 +55,7 @@ export function writeProductionInChild(opts: ChildOptions, scope: ProductionScop
   // From the sources (tests, development without a build) the child compiles TypeScript as it loads.
   const register = path.join(__dirname, '..', '..', 'test', 'helpers', 'ts-register.js');
   const execArgv = [`--max-old-space-size=${opts.heapMiB}`, '--max-semi-space-size=8', ...(source && existsSync(register) ? ['-r', register] : [])];
-  const options = opts.pool.options;
-  const roleOption = /-c role=(\S+)/.exec(options.options ?? '')?.[1];
-  const task: ProductionTask = {
-    connectionString: options.connectionString!, role: roleOption, uploadsDir: opts.uploadsDir, scope, file, flags, logLevel: opts.logLevel,
-  };
+  const task: ProductionTask = { ...poolConnection(opts.pool), uploadsDir: opts.uploadsDir, scope, file, flags, logLevel: opts.logLevel };
   return new Promise((resolve, reject) => {
     const child = fork(entry, [], { execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'advanced' });
     let stderr = '';

@@ -12,9 +12,9 @@ export interface StoredFile {
 }
 
 /** Files read ahead of the one being produced, at most (each in a slot of its own)... */
-export const READ_AHEAD = 4;
+const READ_AHEAD = 4;
 /** ...and the bytes in memory together, read or being produced (one file of any size is always allowed). */
-export const READ_BUDGET_BYTES = 32 * 1024 * 1024;
+const READ_BUDGET_BYTES = 32 * 1024 * 1024;
 /** Read buffers grow in steps of this much (so a slightly larger file reuses the buffer)... */
 const SLOT_STEP = 1024 * 1024;
 /** ...up to this size; larger files are read into a buffer of their own, dropped after them. */
@@ -63,8 +63,8 @@ class ReadSlot {
   }
 }
 
-interface Pending {
-  file: StoredFile;
+interface Pending<F extends StoredFile> {
+  file: F;
   slot: ReadSlot;
   bytes: Promise<Buffer>;
 }
@@ -75,14 +75,14 @@ interface Pending {
  * stamped and written, and memory stays bounded whatever the record's size. `take` must be called
  * in the order given; a slot is reused only after `release` (once its bytes left the output queue).
  */
-export class ReadAhead {
+export class ReadAhead<F extends StoredFile> {
   private readonly free: ReadSlot[] = Array.from({ length: READ_AHEAD + 1 }, () => new ReadSlot());
-  private readonly pending: Pending[] = [];
+  private readonly pending: Pending<F>[] = [];
   private cursor = 0;
   private inMemory = 0;
 
   /** `verify(file)`: whether to check the file's SHA-256 on reading (files nobody else will hash). */
-  constructor(private readonly store: ContentStore, private readonly files: readonly StoredFile[], private readonly verify: (f: StoredFile) => boolean) {}
+  constructor(private readonly store: ContentStore, private readonly files: readonly F[], private readonly verify: (f: F) => boolean) {}
 
   private fill(): void {
     while (this.free.length > 0 && this.cursor < this.files.length) {
@@ -98,7 +98,7 @@ export class ReadAhead {
   }
 
   /** The next file's bytes, and `release(flushed)` to call once they are written out. */
-  async take(file: StoredFile): Promise<{ bytes: Buffer; release: (flushed: () => Promise<void>) => Promise<void> }> {
+  async take(file: F): Promise<{ bytes: Buffer; release: (flushed: () => Promise<void>) => Promise<void> }> {
     this.fill();
     const next = this.pending.shift();
     if (next?.file.id !== file.id) throw new Error(`read-ahead out of order: ${file.id} asked for, ${next?.file.id ?? 'nothing'} next`);
