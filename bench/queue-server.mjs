@@ -1,7 +1,7 @@
 // Queue benchmark server process (forked by bench/queue.mjs; not run by hand). Two modes:
 //   floor  - a bare Express 5 hello-world (the same Express the portal runs on)
 //   portal - the real app, compiled, from dist/, on the seeded database given as the third argument;
-//            a fourth argument "false" turns the queue cache off (QUEUE_CACHE=false)
+//            a fourth argument "false" turns the queue and credential caches off (QUEUE_CACHE=false, CREDENTIAL_CACHE=false)
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -30,7 +30,7 @@ async function portal() {
   const dir = path.join(os.tmpdir(), `vrp-queue-bench-${process.pid}`);
   const config = loadConfig({
     NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, DATA_DIR: path.join(dir, 'data'), UPLOADS_DIR: path.join(dir, 'uploads'),
-    SESSION_SECRET: randomBytes(32).toString('hex'), WORKER_IN_PROCESS: 'false', QUEUE_CACHE: queueCache,
+    SESSION_SECRET: randomBytes(32).toString('hex'), WORKER_IN_PROCESS: 'false', QUEUE_CACHE: queueCache, CREDENTIAL_CACHE: queueCache,
   });
   const runtime = await openRuntime(config);
   const server = createHttpServer(createApp(runtime.deps)).listen(0, '127.0.0.1');

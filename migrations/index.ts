@@ -11,6 +11,7 @@ import * as queueSearch from './2026-12-01T1200_queue_search';
 import * as legalHold from './2026-12-02T1000_legal_hold';
 import * as bates from './2026-12-02T1100_bates';
 import * as exportsTable from './2026-12-02T1200_exports';
+import * as changeNotify from './2026-12-02T1800_change_notify';
 
 /**
  * Every migration, by its frozen name. Listed statically (not read from disk) so the same code runs
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T1000_legal_hold': legalHold,
   '2026-12-02T1100_bates': bates,
   '2026-12-02T1200_exports': exportsTable,
+  '2026-12-02T1800_change_notify': changeNotify,
 };

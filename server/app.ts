@@ -78,7 +78,7 @@ export function createApp(deps: Deps): Express {
   app.use('/assets/app', express.static(path.join(PROJECT_ROOT, 'public'), { index: false, maxAge: '1h' }));
   app.use(opsRoutes(deps, metrics));
 
-  app.use(authenticate(deps.db, deps.pool, secure));
+  app.use(authenticate(deps.db, deps.pool, { secure, cacheTokens: deps.config.credentialCache }));
   app.use(csrfProtection({ secret: deps.sessionSecret, secure, publicOrigin: new URL(deps.config.publicUrl).origin }));
   app.use((req, res, next) => {
     res.locals['actor'] = req.actor;

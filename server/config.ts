@@ -25,6 +25,8 @@ export interface Config {
   readonly workerInProcess: boolean;
   /** Keep staff queue answers per audit head for 2 s (docs/review-queue.md "Cache"). */
   readonly queueCache: boolean;
+  /** Keep bearer-token lookups between changes, told by LISTEN/NOTIFY (docs/credential-cache.md). */
+  readonly credentialCache: boolean;
   /** Whose X-Forwarded-For is believed (Express "trust proxy"): the per-address throttles and the audit's ip rely on it. */
   readonly trustProxy: string;
   /** When set, GET /metrics answers only `Authorization: Bearer <this>`. */
@@ -52,6 +54,7 @@ interface RawSettings {
   LOG_LEVEL: Config['logLevel'];
   WORKER_IN_PROCESS?: boolean;
   QUEUE_CACHE: boolean;
+  CREDENTIAL_CACHE: boolean;
   METRICS_TOKEN?: string;
   TRUST_PROXY: string;
   BODY_STALL_SECONDS: number;
@@ -83,6 +86,7 @@ const settingsSchema: JSONSchemaType<RawSettings> = {
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     WORKER_IN_PROCESS: { type: 'boolean', nullable: true },
     QUEUE_CACHE: { type: 'boolean', default: true },
+    CREDENTIAL_CACHE: { type: 'boolean', default: true },
     TRUST_PROXY: {
       type: 'string', maxLength: 500, default: 'loopback',
       pattern: '^(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(/[0-9]{1,3})?)(, ?(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(/[0-9]{1,3})?))*$',
@@ -145,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: s.LOG_LEVEL,
     workerInProcess: s.WORKER_IN_PROCESS ?? s.NODE_ENV !== 'production',
     queueCache: s.QUEUE_CACHE,
+    credentialCache: s.CREDENTIAL_CACHE,
     metricsToken: s.METRICS_TOKEN,
     trustProxy: s.TRUST_PROXY,
     bodyPace: Object.freeze({

@@ -3,21 +3,30 @@ import type pg from 'pg';
 import type { Db } from '../db/database';
 import { AppError } from '../http/errors';
 import { clearCookie, cookieNames, readCookies } from '../http/cookies';
+import { changeFeedOf } from '../db/pool';
 import { findLiveSession, findLiveToken } from './credentials.repository';
+import { liveTokenCached } from './credentials.cache';
 
 const BEARER = /^Bearer ([\w-]{20,200})$/;
 
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
 /**
  * Resolves who is calling: a bearer token (API clients) or the session cookie (browsers). A session
- * still waiting for its TOTP step is kept on req.portalSession but is not an actor yet.
+ * still waiting for its TOTP step is kept on req.portalSession but is not an actor yet. With
+ * `cacheTokens` (CREDENTIAL_CACHE), token lookups are kept between changes (credentials.cache.ts).
  */
-export function authenticate(db: Db, pool: pg.Pool, secure: boolean) {
-  const names = cookieNames(secure);
+export function authenticate(db: Db, pool: pg.Pool, opts: { secure: boolean; cacheTokens: boolean }) {
+  const names = cookieNames(opts.secure);
+  const secure = opts.secure;
+  const lookUpToken = opts.cacheTokens ? liveTokenCached : findLiveToken;
+  const feed = changeFeedOf(pool);
   return async function auth(req: Request, res: Response, next: NextFunction): Promise<void> {
+    if (feed && !SAFE_METHODS.has(req.method)) changedBeforeResponse(res, () => feed.bump());
     const header = req.get('authorization');
     if (header) {
       const token = BEARER.exec(header)?.[1];
-      const row = token ? await findLiveToken(db, pool, token) : undefined;
+      const row = token ? await lookUpToken(db, pool, token) : undefined;
       if (!row) {
         throw new AppError(401, 'invalid_token', 'The bearer token is invalid, expired or revoked. Get a new one from POST /api/v1/auth/tokens.');
       }
@@ -49,4 +58,18 @@ export function authenticate(db: Db, pool: pg.Pool, secure: boolean) {
     res.locals['actor'] = req.actor;
     next();
   };
+}
+
+/**
+ * Calls `changed` just before the response's head is written (and again when it closes): whatever
+ * the request committed is then marked as changed in this process before the client can ask again,
+ * without waiting for the database's notification. Every response's head goes through writeHead.
+ */
+export function changedBeforeResponse(res: Response, changed: () => void): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function writeHeadAfterChange(this: Response, ...args: Parameters<Response['writeHead']>) {
+    changed();
+    return writeHead.apply(this, args);
+  } as Response['writeHead'];
+  res.once('close', changed);
 }

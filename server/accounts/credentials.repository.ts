@@ -73,7 +73,7 @@ const auditHeadColumn = sql<string | null>`(SELECT max(seq) FROM audit_events)::
 /** The live token for a raw bearer value, with its user. A prepared statement: every API request runs it. */
 export async function findLiveToken(db: Db, pool: pg.Pool, token: string) {
   const [row] = await queryPrepared(pool, 'vrp_live_token', db.selectFrom('api_tokens').innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .select(['api_tokens.id as token_id', 'users.id as user_id', 'users.role', 'users.organization_id', 'users.email', 'users.name', recusedFromColumn, auditHeadColumn])
+    .select(['api_tokens.id as token_id', 'api_tokens.expires_at', 'users.id as user_id', 'users.role', 'users.organization_id', 'users.email', 'users.name', recusedFromColumn, auditHeadColumn])
     .where('api_tokens.token_hash', '=', sha256(token))
     .where('api_tokens.revoked_at', 'is', null)
     .where('api_tokens.expires_at', '>', new Date())

@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import { createApp } from '../../server/app';
 import { createHttpServer } from '../../server/http/server';
 import { loadConfig, type Config } from '../../server/config';
-import { createDb, createPool } from '../../server/db/pool';
+import { changeFeedOf, createDb, createPool } from '../../server/db/pool';
 import { createLogger } from '../../server/logger';
 import type { Deps } from '../../server/deps';
 import { createTestDatabase } from './database';
@@ -19,6 +19,8 @@ export interface TestApp {
   url: string;
   /** Owner connection string (bypasses the app role): for tampering and inspection in tests. */
   ownerUrl: string;
+  /** Waits until the app's change feed has seen every change committed so far (for changes made by hand). */
+  changesSeen(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startTestApp(opts: { listen?: boolean; env?: Record<string
   server?.on('request', app);
   return {
     app, deps, url, ownerUrl: database.url,
+    changesSeen: async () => changeFeedOf(pool)?.caughtUp(pool),
     async close() {
       if (server) await new Promise((resolve) => { server!.closeAllConnections(); server!.close(resolve); });
       await db.destroy();

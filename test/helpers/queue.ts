@@ -42,6 +42,7 @@ export async function assign(t: TestApp, submissionId: string, reviewerId: strin
 /** A declared, active conflict of `userId` with `organizationId` (row as the conflicts area writes it). */
 export async function declareConflict(t: TestApp, userId: string, organizationId: string): Promise<void> {
   await t.deps.db.insertInto('conflicts').values({ user_id: userId, organization_id: organizationId, kind: 'competitor', statement: 'We compete for the same contracts.' }).execute();
+  await t.changesSeen(); // a change by hand: seen by the app's credential cache once its notification arrives
 }
 
 /** Several responses in one fresh proceeding. */
