@@ -11,11 +11,12 @@
 // child process that samples its own RSS during each upload. MB = 10^6 bytes.
 import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 import { execFileSync, fork } from 'node:child_process';
-import { chmodSync, closeSync, createReadStream, existsSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, createReadStream, existsSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startFlags } from './start-flags.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SIZE = Number(process.env.BENCH_BYTES ?? process.argv[2] ?? 1024 ** 3);
@@ -40,15 +41,6 @@ function generate(file) {
   put(tail);
   closeSync(fd);
   return hash.digest('hex');
-}
-
-/** The node flags `npm start` runs the portal with (package.json is their one home), so the benchmark measures the same process. */
-function startFlags() {
-  const start = JSON.parse(readFileSync(path.join(HERE, '..', 'package.json'), 'utf8')).scripts.start;
-  const match = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/server\/main\.js/.exec(start);
-  if (!match) throw new Error(`cannot find "node ... dist/server/main.js" in the start script: ${start}`);
-  // BENCH_NODE_FLAGS adds diagnostics to both servers, e.g. "--trace-gc" or "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  return [...match[1].trim().split(/\s+/), ...(process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/)].filter(Boolean);
 }
 
 function startServer(mode, workDir, execArgv = []) {
