@@ -16,10 +16,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
  * still waiting for its TOTP step is kept on req.portalSession but is not an actor yet. With
  * `cacheTokens` (CREDENTIAL_CACHE), token lookups are kept between changes (credentials.cache.ts).
  */
-export function authenticate(db: Db, pool: pg.Pool, opts: { secure: boolean; cacheTokens: boolean }) {
-  const names = cookieNames(opts.secure);
-  const secure = opts.secure;
-  const lookUpToken = opts.cacheTokens ? liveTokenCached : findLiveToken;
+export function authenticate(db: Db, pool: pg.Pool, { secure, cacheTokens }: { secure: boolean; cacheTokens: boolean }) {
+  const names = cookieNames(secure);
+  const lookUpToken = cacheTokens ? liveTokenCached : findLiveToken;
   const feed = changeFeedOf(pool);
   return async function auth(req: Request, res: Response, next: NextFunction): Promise<void> {
     if (feed && !SAFE_METHODS.has(req.method)) changedBeforeResponse(res, () => feed.bump());

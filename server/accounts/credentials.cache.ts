@@ -36,17 +36,18 @@ export async function liveTokenCached(db: Db, pool: pg.Pool, token: string): Pro
     kept.generation = feed.generation;
   }
   const key = sha256(token).toString('base64');
+  const find = () => findLiveToken(db, pool, token);
   const now = Date.now();
   const hit = kept.entries.get(key);
   if (hit && hit.until > now && hit.row.expires_at.getTime() > now) {
     if (!hit.refreshing && hit.until - now < TTL_MS - REFRESH_AFTER_MS) {
       hit.refreshing = true;
-      lookUp(feed, kept, key, () => findLiveToken(db, pool, token)).catch(() => { hit.refreshing = false; });
+      lookUp(feed, kept, key, find).catch(() => { hit.refreshing = false; });
     }
     return hit.row;
   }
   if (hit) kept.entries.delete(key);
-  return lookUp(feed, kept, key, () => findLiveToken(db, pool, token));
+  return lookUp(feed, kept, key, find);
 }
 
 /** Looks the token up and keeps (or drops) the answer, unless the generation moved while it ran. */
@@ -55,7 +56,8 @@ async function lookUp(feed: ChangeFeed, kept: Kept, key: string, find: () => Pro
   const started = Date.now();
   const row = await find();
   // Changed while the lookup ran (or the feed went down): the answer may predate the change.
-  if (!feed.live || feed.generation !== generation || kept.generation !== generation) return row;
+  // (kept.generation only ever follows feed.generation, so it is still `generation` too.)
+  if (!feed.live || feed.generation !== generation) return row;
   if (!row) {
     entries.delete(key);
     return row;
