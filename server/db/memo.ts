@@ -16,38 +16,76 @@
  */
 const REFRESH_AHEAD = 0.25;
 
-interface Entry<V> { version: string; until: number; value: Promise<V>; refreshing: boolean }
+interface Entry<V> { version: string; until: number; value: Promise<V>; refreshing: boolean; weight: number }
+/** The answers kept for one database, and the sum of their weights. */
+interface Store<V> { entries: Map<string, Entry<V>>; weight: number }
 
-export function memo<V>(ttlMs: number, maxEntries: number) {
-  const byDb = new WeakMap<object, Map<string, Entry<V>>>();
+/**
+ * A budget for what the kept answers may weigh in all (the queue's pages: bytes). Once an answer is
+ * in, the oldest answers are dropped until the sum is within `maxWeight`; an answer over the budget
+ * on its own is served to those waiting for it and not kept.
+ */
+export interface MemoBudget<V> { maxWeight: number; weigh: (value: V) => number }
+
+export function memo<V>(ttlMs: number, maxEntries: number, budget?: MemoBudget<V>) {
+  const byDb = new WeakMap<object, Store<V>>();
+
+  const drop = (store: Store<V>, key: string) => {
+    const entry = store.entries.get(key);
+    if (!entry) return;
+    store.entries.delete(key);
+    store.weight -= entry.weight;
+  };
+  const put = (store: Store<V>, key: string, entry: Entry<V>) => {
+    drop(store, key);
+    while (store.entries.size >= maxEntries) drop(store, store.entries.keys().next().value as string);
+    store.entries.set(key, entry);
+  };
+  /** Counts a computed answer's weight and drops the oldest others while over budget (it alone over: not kept). */
+  const weighIn = (store: Store<V>, key: string, entry: Entry<V>, value: V) => {
+    if (!budget || store.entries.get(key) !== entry) return;
+    const weight = budget.weigh(value);
+    if (weight > budget.maxWeight) {
+      drop(store, key);
+      return;
+    }
+    entry.weight = weight;
+    store.weight += weight;
+    for (const old of store.entries.keys()) {
+      if (store.weight <= budget.maxWeight) break;
+      if (old !== key) drop(store, old);
+    }
+  };
 
   /** Computes afresh and keeps the answer under `key` (replacing `stale`, if it is still there, once done). */
-  const keep = (entries: Map<string, Entry<V>>, key: string, compute: () => Promise<V>, version: string, stale?: Entry<V>): Entry<V> => {
-    const started = Date.now();
-    const entry: Entry<V> = { version, until: started + ttlMs, value: compute(), refreshing: false };
+  const keep = (store: Store<V>, key: string, compute: () => Promise<V>, version: string, stale?: Entry<V>): Entry<V> => {
+    const entry: Entry<V> = { version, until: Date.now() + ttlMs, value: compute(), refreshing: false, weight: 0 };
     if (stale) {
-      entry.value.then(() => { if (entries.get(key) === stale) entries.set(key, entry); }, () => { stale.refreshing = false; });
+      entry.value.then((value) => {
+        if (store.entries.get(key) !== stale) return;
+        put(store, key, entry);
+        weighIn(store, key, entry, value);
+      }, () => { stale.refreshing = false; });
     } else {
-      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
-      entries.set(key, entry);
-      entry.value.catch(() => { if (entries.get(key) === entry) entries.delete(key); });
+      put(store, key, entry);
+      entry.value.then((value) => weighIn(store, key, entry, value), () => { if (store.entries.get(key) === entry) drop(store, key); });
     }
     return entry;
   };
 
   return function remember(db: object, key: string, compute: () => Promise<V>, version = ''): Promise<V> {
-    let entries = byDb.get(db);
-    if (!entries) byDb.set(db, (entries = new Map()));
+    let store = byDb.get(db);
+    if (!store) byDb.set(db, (store = { entries: new Map(), weight: 0 }));
     const now = Date.now();
-    const hit = entries.get(key);
+    const hit = store.entries.get(key);
     if (hit && hit.until > now && hit.version === version) {
       if (!hit.refreshing && hit.until - now < ttlMs * REFRESH_AHEAD) {
         hit.refreshing = true;
-        keep(entries, key, compute, version, hit);
+        keep(store, key, compute, version, hit);
       }
       return hit.value;
     }
-    if (hit) entries.delete(key);
-    return keep(entries, key, compute, version).value;
+    drop(store, key);
+    return keep(store, key, compute, version).value;
   };
 }

@@ -79,7 +79,13 @@ export interface QueueItem extends ReturnType<typeof submissionJson> {
  * request, the asker's recusals, and the asker for `assignee=me`. docs/review-queue.md "Cache".
  */
 const STATE_TTL_MS = 2_000;
-const pages = memo<Buffer>(STATE_TTL_MS, 200);
+/**
+ * What the kept pages may weigh in all. A page of 200 items with 100,000-character arguments is
+ * 20 MB, so 200 kept pages could be gigabytes: the oldest are dropped first, and a page over the
+ * budget on its own is served but not kept.
+ */
+export const PAGE_CACHE_BYTES = 64 * 1024 * 1024;
+const pages = memo<Buffer>(STATE_TTL_MS, 200, { maxWeight: PAGE_CACHE_BYTES, weigh: (page) => page.byteLength });
 const exactCounts = memo<Record<string, number>>(STATE_TTL_MS, 200);
 const keyOf = (parts: unknown, f: QueueFilter, who: QueueAsker) =>
   JSON.stringify([parts, who.hiddenOrganizations, f.assignee?.kind === 'me' ? who.userId : null]);

@@ -73,4 +73,46 @@ describe('memo', () => {
     await sleep(0);
     expect(await remember(db, 'k', async () => 7)).toBe(7);
   });
+
+  describe('with a weight budget', () => {
+    const weighed = () => {
+      const calls: string[] = [];
+      // The answer is the key's weight: "a:4" weighs 4.
+      const compute = (key: string) => async () => { calls.push(key); return Number(key.split(':')[1]); };
+      return { calls, compute };
+    };
+
+    it('when the kept answers weigh more than the budget, then the oldest are dropped first and computed again when asked', async () => {
+      const remember = memo<number>(10_000, 10, { maxWeight: 10, weigh: (v) => v });
+      const { calls, compute } = weighed();
+      for (const key of ['a:4', 'b:4', 'c:4']) await remember(db, key, compute(key)); // 12 > 10: a goes
+      for (const key of ['c:4', 'b:4', 'a:4']) await remember(db, key, compute(key)); // c, b kept; a again (now b goes)
+      expect(calls).toEqual(['a:4', 'b:4', 'c:4', 'a:4']);
+      await remember(db, 'c:4', compute('c:4'));
+      await remember(db, 'b:4', compute('b:4'));
+      expect(calls).toEqual(['a:4', 'b:4', 'c:4', 'a:4', 'b:4']);
+    });
+
+    it('when one answer weighs more than the whole budget, then those waiting get it and it is not kept', async () => {
+      const remember = memo<number>(10_000, 10, { maxWeight: 10, weigh: (v) => v });
+      const { calls, compute } = weighed();
+      await remember(db, 'small:3', compute('small:3'));
+      expect(await Promise.all([remember(db, 'big:11', compute('big:11')), remember(db, 'big:11', compute('big:11'))])).toEqual([11, 11]);
+      expect(await remember(db, 'big:11', compute('big:11'))).toBe(11);
+      await remember(db, 'small:3', compute('small:3'));
+      expect(calls).toEqual(['small:3', 'big:11', 'big:11']); // the small one stayed; the big one was computed twice
+    });
+
+    it('when an answer is dropped or replaced, then its weight no longer counts', async () => {
+      const remember = memo<number>(10_000, 2, { maxWeight: 10, weigh: (v) => v });
+      const { calls, compute } = weighed();
+      for (const key of ['a:5', 'b:5', 'c:5', 'd:5']) await remember(db, key, compute(key)); // at most 2 entries: a, b dropped by count
+      await remember(db, 'c:5', compute('c:5'));
+      await remember(db, 'd:5', compute('d:5'));
+      await remember(db, 'd:5', compute('d:5'), 'v2'); // replaces d: 5 + 5 = 10 is within budget, c stays
+      await remember(db, 'c:5', compute('c:5'));
+      expect(calls).toEqual(['a:5', 'b:5', 'c:5', 'd:5', 'd:5']);
+    });
+  });
 });
+
