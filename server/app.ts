@@ -10,6 +10,7 @@ import { configureViews } from './http/render';
 import { csrfProtection } from './http/csrf';
 import { formBody, jsonBody, screenBody, screenUrl } from './http/input-screen';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { routeBySegment, series } from './http/dispatch';
 import { openApiDocument } from './http/openapi';
 import { authenticate } from './accounts/auth.middleware';
 import { accountsApi } from './accounts/auth.api';
@@ -65,66 +66,81 @@ export function createApp(deps: Deps): Express {
   configureViews(app, { noCache: deps.config.nodeEnv === 'development' });
   const metrics = createMetrics(deps.pool);
 
-  app.use(requestLog(deps.logger));
-  // Before anything reads a body: one that stalls or trickles is dropped (uploads answer 408 themselves).
-  app.use(bodyPaceGuard(deps.config.bodyPace));
-  app.use(metrics.track);
-  app.use(securityHeaders());
-  app.use(noStore);
-  // The input screen, before static files, operations routes and routers (README "Request limits").
-  // The findings form carries a row per argument (up to the API's limit), more than 100 fields.
-  app.use(screenUrl, jsonBody(), formBody([{ path: FINDINGS_FORM_PATH, parameterLimit: FINDINGS_FORM_FIELDS }]), screenBody);
+  // What every request passes, whatever its path, as one layer (http/dispatch.ts).
+  app.use(series(
+    requestLog(deps.logger),
+    // Before anything reads a body: one that stalls or trickles is dropped (uploads answer 408 themselves).
+    bodyPaceGuard(deps.config.bodyPace),
+    metrics.track,
+    securityHeaders(),
+    noStore,
+    // The input screen, before static files, operations routes and routers (README "Request limits").
+    // The findings form carries a row per argument (up to the API's limit), more than 100 fields.
+    screenUrl, jsonBody(), formBody([{ path: FINDINGS_FORM_PATH, parameterLimit: FINDINGS_FORM_FIELDS }]), screenBody,
+  ));
   app.use('/assets/uswds', express.static(USWDS_DIST, { index: false, maxAge: '1d', immutable: false }));
   app.use('/assets/app', express.static(path.join(PROJECT_ROOT, 'public'), { index: false, maxAge: '1h' }));
   app.use(opsRoutes(deps, metrics));
 
-  app.use(authenticate(deps.db, deps.pool, { secure, cacheTokens: deps.config.credentialCache }));
-  app.use(csrfProtection({ secret: deps.sessionSecret, secure, publicOrigin: new URL(deps.config.publicUrl).origin }));
-  app.use((req, res, next) => {
-    res.locals['actor'] = req.actor;
-    res.locals['signInPending'] = Boolean(req.portalSession && !req.actor);
-    res.locals['currentPath'] = req.path;
-    next();
-  });
+  app.use(series(
+    authenticate(deps.db, deps.pool, { secure, cacheTokens: deps.config.credentialCache }),
+    csrfProtection({ secret: deps.sessionSecret, secure, publicOrigin: new URL(deps.config.publicUrl).origin }),
+    (req, res, next) => {
+      res.locals['actor'] = req.actor;
+      res.locals['signInPending'] = Boolean(req.portalSession && !req.actor);
+      res.locals['currentPath'] = req.path;
+      next();
+    },
+  ));
 
   const api = express.Router();
   api.use(metrics.markBase);
-  api.use(accountsApi(deps));
-  api.use(auditApi(deps));
-  api.use(registrationApi(deps));
-  api.use(proceedingsApi(deps));
-  api.use(submissionsApi(deps));
-  api.use(documentsApi(deps));
-  api.use(receiptsApi(deps, visibleSubmission));
-  api.use(informationRequestsApi(deps));
-  api.use(notesApi(deps), findingsApi(deps), responseToArgumentsApi(deps));
-  api.use(conflictsApi(deps));
-  api.use(dispositionsApi(deps));
-  api.use(dashboardApi(deps));
-  api.use(assignmentsApi(deps));
-  api.use(legalHoldApi(deps));
-  api.use(exportsApi(deps));
+  // Each request enters only the feature routers with a route under its first segment (http/dispatch.ts).
+  api.use(routeBySegment([
+    accountsApi(deps),
+    auditApi(deps),
+    registrationApi(deps),
+    proceedingsApi(deps),
+    submissionsApi(deps),
+    documentsApi(deps),
+    receiptsApi(deps, visibleSubmission),
+    informationRequestsApi(deps),
+    notesApi(deps),
+    findingsApi(deps),
+    responseToArgumentsApi(deps),
+    conflictsApi(deps),
+    dispositionsApi(deps),
+    dashboardApi(deps),
+    assignmentsApi(deps),
+    legalHoldApi(deps),
+    exportsApi(deps),
+  ]));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.config.publicUrl));
   });
   app.use('/api/v1', api);
 
-  app.use(homePages(deps));
-  app.use(accountPages(deps));
-  app.use(registrationPages(deps));
-  app.use(proceedingPages(deps));
-  app.use(submissionPages(deps));
-  app.use(queuePages(deps));
-  app.use(receiptPages(deps, visibleSubmission));
-  app.use(notesPages(deps), findingsPages(deps), responseToArgumentsPages(deps));
-  app.use(conflictsPages(deps));
-  app.use(dispositionPages(deps));
-  app.use(informationRequestPages(deps));
-  app.use(reviewPagePages(deps));
-  app.use(dashboardPages(deps));
-  app.use(assignmentPages(deps));
-  app.use(auditPages(deps), legalHoldPages(deps));
-  app.use(exportsPages(deps));
+  app.use(routeBySegment([
+    homePages(deps),
+    accountPages(deps),
+    registrationPages(deps),
+    proceedingPages(deps),
+    submissionPages(deps),
+    queuePages(deps),
+    receiptPages(deps, visibleSubmission),
+    notesPages(deps),
+    findingsPages(deps),
+    responseToArgumentsPages(deps),
+    conflictsPages(deps),
+    dispositionPages(deps),
+    informationRequestPages(deps),
+    reviewPagePages(deps),
+    dashboardPages(deps),
+    assignmentPages(deps),
+    auditPages(deps),
+    legalHoldPages(deps),
+    exportsPages(deps),
+  ]));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -6,7 +6,7 @@ export interface RegisteredRoute { method: string; path: string }
 /** What the router keeps of each `app.use`/`router.METHOD` (router 2.x layers). */
 interface Layer {
   route?: { path: string | string[]; methods: Record<string, boolean> };
-  handle?: { stack?: Layer[] };
+  handle?: { stack?: Layer[]; routers?: { stack: Layer[] }[] };
   rawPath?: unknown;
 }
 
@@ -22,6 +22,7 @@ export function registeredRoutes(app: Express): RegisteredRoute[] {
 function walk(stack: Layer[], prefix: string): RegisteredRoute[] {
   const out: RegisteredRoute[] = [];
   for (const layer of stack) {
+    const mount = prefix + (typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '');
     if (layer.route) {
       const paths = ([] as string[]).concat(layer.route.path);
       for (const path of paths) {
@@ -30,8 +31,10 @@ function walk(stack: Layer[], prefix: string): RegisteredRoute[] {
         }
       }
     } else if (layer.handle?.stack) {
-      const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
-      out.push(...walk(layer.handle.stack, prefix + mount));
+      out.push(...walk(layer.handle.stack, mount));
+    } else if (layer.handle?.routers) {
+      // Routers mounted through routeBySegment (server/http/dispatch.ts), at the layer's own path.
+      for (const router of layer.handle.routers) out.push(...walk(router.stack, mount));
     }
   }
   return out;
