@@ -15,20 +15,25 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
  */
 export function series(...handlers: readonly RequestHandler[]): RequestHandler {
   return function inSeries(req: Request, res: Response, next: NextFunction): void {
-    let i = 0;
-    const step = (err?: unknown): void => {
-      if (err !== undefined && err !== null) return next(err);
-      const handler = handlers[i++];
-      if (!handler) return next();
-      try {
-        const result: unknown = handler(req, res, step);
-        if (result instanceof Promise) result.catch((e: unknown) => next(e ?? new Error('A handler rejected without a reason')));
-      } catch (e) {
-        next(e);
-      }
-    };
-    step();
+    inOrder(handlers, req, res, next);
   };
+}
+
+/** Runs `handlers` in order, each after the one before calls next; the first error, and the end, go to `next`. */
+function inOrder(handlers: readonly RequestHandler[], req: Request, res: Response, next: NextFunction): void {
+  let i = 0;
+  const step = (err?: unknown): void => {
+    if (err !== undefined && err !== null) return next(err);
+    const handler = handlers[i++];
+    if (!handler) return next();
+    try {
+      const result: unknown = handler(req, res, step);
+      if (result instanceof Promise) result.catch((e: unknown) => next(e ?? new Error('A handler rejected without a reason')));
+    } catch (e) {
+      next(e);
+    }
+  };
+  step();
 }
 
 /** Matches any first segment: a router with a route on a parameter or pattern, or a middleware for every path. */
@@ -74,14 +79,6 @@ export function routeBySegment(routers: readonly Router[]): RequestHandler & { r
   return Object.assign(function bySegment(req: Request, res: Response, next: NextFunction): void {
     const path = req.path;
     const end = path.indexOf('/', 1);
-    const chosen = table.get((end === -1 ? path.slice(1) : path.slice(1, end)).toLowerCase()) ?? forAny;
-    let i = 0;
-    const step = (err?: unknown): void => {
-      if (err !== undefined && err !== null) return next(err);
-      const router = chosen[i++];
-      if (router) router(req, res, step);
-      else next();
-    };
-    step();
+    inOrder(table.get((end === -1 ? path.slice(1) : path.slice(1, end)).toLowerCase()) ?? forAny, req, res, next);
   }, { routers });
 }
