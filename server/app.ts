@@ -68,7 +68,7 @@ export function createApp(deps: Deps): Express {
 
   // What every request passes, whatever its path, as one layer (http/dispatch.ts).
   app.use(series(
-    requestLog(deps.logger),
+    requestLog(deps.logger, app.request),
     // Before anything reads a body: one that stalls or trickles is dropped (uploads answer 408 themselves).
     bodyPaceGuard(deps.config.bodyPace),
     metrics.track,
@@ -80,7 +80,7 @@ export function createApp(deps: Deps): Express {
   ));
   app.use('/assets/uswds', express.static(USWDS_DIST, { index: false, maxAge: '1d', immutable: false }));
   app.use('/assets/app', express.static(path.join(PROJECT_ROOT, 'public'), { index: false, maxAge: '1h' }));
-  app.use(opsRoutes(deps, metrics));
+  app.use(routeBySegment([opsRoutes(deps, metrics)]));
 
   app.use(series(
     authenticate(deps.db, deps.pool, { secure, cacheTokens: deps.config.credentialCache }),

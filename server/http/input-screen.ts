@@ -26,7 +26,11 @@ export function screenUrl(req: Request, _res: Response, next: NextFunction): voi
   next();
 }
 
+/** Printable ASCII without "%": nothing to decode, so no NUL, surrogate or bad UTF-8 can be in it. */
+const PLAIN_PATH = /^[\x21-\x24\x26-\x7e]*$/;
+
 function checkPath(path: string): void {
+  if (PLAIN_PATH.test(path)) return;
   // Node refuses raw bytes above 0x7f in the request line, so the path is ASCII and latin1 is exact.
   const bytes = percentBytes(Buffer.from(path, 'latin1'), false, true);
   if (!bytes) {
@@ -71,8 +75,18 @@ function verifyForm(_req: IncomingMessage, _res: unknown, buf: Buffer, encoding:
   checkParams(buf, 'form field');
 }
 
+/**
+ * A body parser run only for requests that have a body (the test body-parser makes itself, first
+ * thing: a length or a transfer encoding), so the GETs most requests are pay nothing for it.
+ */
+const withBody = (parse: RequestHandler): RequestHandler => (req, res, next) => {
+  const length = req.headers['content-length'];
+  if (req.headers['transfer-encoding'] !== undefined || (length !== undefined && !Number.isNaN(Number(length)))) return parse(req, res, next);
+  next();
+};
+
 /** express.json with the screen's byte checks (errors thrown in verify keep their status and code). */
-export const jsonBody = (): RequestHandler => express.json({ limit: BODY_LIMIT, strict: true, verify: verifyJson });
+export const jsonBody = (): RequestHandler => withBody(express.json({ limit: BODY_LIMIT, strict: true, verify: verifyJson }));
 
 /** A form that may post more than the default 100 fields: its POST path and its own ceiling. */
 export interface LongForm { path: RegExp; parameterLimit: number }
@@ -88,10 +102,10 @@ export function formBody(longForms: readonly LongForm[] = []): RequestHandler {
   const parser = (parameterLimit: number) => express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit, verify: verifyForm });
   const standard = parser(FORM_FIELDS);
   const long = longForms.map((f) => ({ path: f.path, parse: parser(f.parameterLimit) }));
-  return (req, res, next) => {
+  return withBody((req, res, next) => {
     const match = req.method === 'POST' ? long.find((f) => f.path.test(req.path)) : undefined;
     (match?.parse ?? standard)(req, res, next);
-  };
+  });
 }
 
 /** Every key and string of the parsed body, at any depth: after jsonBody and formBody. */

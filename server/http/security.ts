@@ -28,8 +28,8 @@ export function securityHeaders() {
     referrerPolicy: { policy: 'same-origin' },
     crossOriginEmbedderPolicy: false,
   }));
+  // (X-Powered-By, which helmet removes, is never set: createApp disables it.)
   return function setSecurityHeaders(_req: Request, res: Response, next: NextFunction): void {
-    res.removeHeader('X-Powered-By');
     for (const [name, value] of headers) res.setHeader(name, value);
     next();
   };
@@ -51,7 +51,8 @@ function fixedHeaders(middleware: (req: never, res: never, next: (err?: unknown)
 
 /** Authenticated or personalised responses must never be cached by browsers or proxies. */
 export function noStore(req: Request, res: Response, next: NextFunction): void {
-  if (!req.path.startsWith('/assets/')) res.set('Cache-Control', 'no-store');
+  // Mounted on the app, before any router trims req.url, so the URL's start is the path's.
+  if (!req.url.startsWith('/assets/')) res.setHeader('Cache-Control', 'no-store');
   next();
 }
 

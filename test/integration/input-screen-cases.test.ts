@@ -1,4 +1,7 @@
 import request from 'supertest';
+import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { buildProceeding, buildUser, tokenFor } from '../helpers/factories';
 import { uploadTo } from '../fixtures/upload-client';
@@ -133,5 +136,52 @@ describe('messages a person can act on', () => {
       .set('Content-Type', 'application/json; charset=utf-16le').serialize((d: unknown) => d as string).send(Buffer.from('{"title":"x"}', 'utf16le'));
     expect(res.status).toBe(415);
     expect(res.body.error.code).toBe('unsupported_encoding');
+  });
+});
+
+describe('which requests are screened', () => {
+  /** Sends `body` chunked (no Content-Length), in two parts, to the app on a port of its own. */
+  async function sendChunked(method: string, path: string, body: string) {
+    const server = createServer(t.app).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: { ...auth(), 'Content-Type': 'application/json' } });
+      for (const part of [body.slice(0, 5), body.slice(5)]) req.write(part);
+      req.end();
+      const [res] = await once(req, 'response') as [IncomingMessage];
+      let text = '';
+      for await (const chunk of res) text += String(chunk);
+      if (!text) throw new Error(`${method} ${path}: ${res.statusCode} with an empty body`);
+      return { status: res.statusCode, headers: res.headers, body: JSON.parse(text) as { error?: { code: string } } };
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  }
+
+  it('when a JSON body comes chunked (no Content-Length), then it is screened like any other and nothing is stored', async () => {
+    const before = await storedFields();
+    const nul = await sendChunked('PATCH', `/api/v1/submissions/${draftId}`, '{"fields":{"x":"a\\u0000b"}}');
+    expect(nul.headers['transfer-encoding']).toBeUndefined();
+    expect([nul.status, nul.body.error?.code]).toEqual([400, 'invalid_characters']);
+    const deep = await sendChunked('PATCH', `/api/v1/submissions/${draftId}`, `{"fields":{"x":${'['.repeat(70)}${']'.repeat(70)}}}`);
+    expect([deep.status, deep.body.error?.code]).toEqual([400, 'too_deeply_nested']);
+    expect(await storedFields()).toEqual(before);
+  });
+
+  it('when a GET carries a body, then the body is screened too', async () => {
+    const proto = await request(t.app).get('/api/v1/proceedings').set('Content-Type', 'application/json').send('{"__proto__":{"x":1}}');
+    expect([proto.status, proto.body.error?.code]).toEqual([400, 'invalid_field_name']);
+    const surrogate = await request(t.app).get('/proceedings').set('Content-Type', 'application/json').send('{"a":"\\ud800"}');
+    expect([surrogate.status, pageCode(surrogate.text)]).toEqual([400, 'invalid_characters']);
+  });
+
+  it('when a path is plain ASCII but for one escape, then the escape is still decoded and checked', async () => {
+    for (const path of ['/api/v1/submissions%00', '/api/v1/submissions/%ff', '/api/v1/sub%ED%A0%80missions', '/proceedings%00']) {
+      const res = await request(t.app).get(path).set(auth());
+      expect([path, res.status]).toEqual([path, 400]);
+    }
+    expect((await request(t.app).get('/api/v1/submissions/%41').set(auth())).status).not.toBe(400);
   });
 });
