@@ -66,7 +66,14 @@ export function createApp(deps: Deps): Express {
   configureViews(app, { noCache: deps.config.nodeEnv === 'development' });
   const metrics = createMetrics(deps.pool);
 
-  // What every request passes, whatever its path, as one layer (http/dispatch.ts).
+  // Static files and operations routes answer before sign-in; their router is entered only for
+  // their own first segments (assets, healthz, readyz, metrics).
+  const assets = express.Router();
+  assets.use('/assets/uswds', express.static(USWDS_DIST, { index: false, maxAge: '1d', immutable: false }));
+  assets.use('/assets/app', express.static(path.join(PROJECT_ROOT, 'public'), { index: false, maxAge: '1h' }));
+
+  // What every request passes before the feature routers, whatever its path, as one layer
+  // (http/dispatch.ts): each app layer costs every request a match and a turn of the router.
   app.use(series(
     requestLog(deps.logger, app.request),
     // Before anything reads a body: one that stalls or trickles is dropped (uploads answer 408 themselves).
@@ -77,12 +84,7 @@ export function createApp(deps: Deps): Express {
     // The input screen, before static files, operations routes and routers (README "Request limits").
     // The findings form carries a row per argument (up to the API's limit), more than 100 fields.
     screenUrl, jsonBody(), formBody([{ path: FINDINGS_FORM_PATH, parameterLimit: FINDINGS_FORM_FIELDS }]), screenBody,
-  ));
-  app.use('/assets/uswds', express.static(USWDS_DIST, { index: false, maxAge: '1d', immutable: false }));
-  app.use('/assets/app', express.static(path.join(PROJECT_ROOT, 'public'), { index: false, maxAge: '1h' }));
-  app.use(routeBySegment([opsRoutes(deps, metrics)]));
-
-  app.use(series(
+    routeBySegment([assets, opsRoutes(deps, metrics)]),
     authenticate(deps.db, deps.pool, { secure, cacheTokens: deps.config.credentialCache }),
     csrfProtection({ secret: deps.sessionSecret, secure, publicOrigin: new URL(deps.config.publicUrl).origin }),
     (req, res, next) => {
@@ -94,9 +96,8 @@ export function createApp(deps: Deps): Express {
   ));
 
   const api = express.Router();
-  api.use(metrics.markBase);
   // Each request enters only the feature routers with a route under its first segment (http/dispatch.ts).
-  api.use(routeBySegment([
+  api.use(series(metrics.markBase, routeBySegment([
     accountsApi(deps),
     auditApi(deps),
     registrationApi(deps),
@@ -114,7 +115,7 @@ export function createApp(deps: Deps): Express {
     assignmentsApi(deps),
     legalHoldApi(deps),
     exportsApi(deps),
-  ]));
+  ])));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.config.publicUrl));
   });

@@ -25,7 +25,12 @@ interface Entry { until: number; row: LiveToken; refreshing?: boolean }
 interface Kept { generation: number; entries: Map<string, Entry> }
 const byFeed = new WeakMap<ChangeFeed, Kept>();
 
-export async function liveTokenCached(db: Db, pool: pg.Pool, token: string): Promise<LiveToken | undefined> {
+/**
+ * The live token, from memory when a kept answer is still good (then at once, not as a promise:
+ * most requests of a busy client are answered so, and a promise and its turn cost each of them),
+ * else looked up.
+ */
+export function liveTokenCached(db: Db, pool: pg.Pool, token: string): LiveToken | undefined | Promise<LiveToken | undefined> {
   const feed = changeFeedOf(pool);
   feed?.start();
   if (!feed?.live) return findLiveToken(db, pool, token);

@@ -13,10 +13,11 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
  * promise) goes to the error handlers at once, as between layers. For steps every request takes
  * whatever its path, which only call next or fail (never next('route') or next('router')).
  */
-export function series(...handlers: readonly RequestHandler[]): RequestHandler {
-  return function inSeries(req: Request, res: Response, next: NextFunction): void {
+export function series(...handlers: readonly RequestHandler[]): RequestHandler & { readonly handlers: readonly RequestHandler[] } {
+  // `handlers` stays readable, for what lists every route (test/helpers/routes.ts).
+  return Object.assign(function inSeries(req: Request, res: Response, next: NextFunction): void {
     inOrder(handlers, req, res, next);
-  };
+  }, { handlers });
 }
 
 /** Runs `handlers` in order, each after the one before calls next; the first error, and the end, go to `next`. */
@@ -40,7 +41,7 @@ function inOrder(handlers: readonly RequestHandler[], req: Request, res: Respons
 const ANY = Symbol('any segment');
 
 /** What this code reads of a router's layers (Express 5's router keeps them on `stack`). */
-interface LayerLike { route?: { path?: unknown }; handle?: { stack?: unknown }; slash?: boolean }
+interface LayerLike { route?: { path?: unknown }; handle?: { stack?: unknown }; slash?: boolean; rawPath?: unknown }
 
 /** The literal first segment of a route path (`/submissions/:id` -> `submissions`), or ANY. */
 function firstSegmentOf(path: unknown): string | typeof ANY {
@@ -57,6 +58,8 @@ export function firstSegments(router: { stack?: unknown }): Set<string | typeof 
   for (const layer of router.stack as LayerLike[]) {
     if (layer.route) found.add(firstSegmentOf(layer.route.path));
     else if (layer.slash && layer.handle && Array.isArray(layer.handle.stack)) for (const s of firstSegments(layer.handle)) found.add(s);
+    // A middleware mounted at a path (`router.use('/assets/app', ...)`) takes only what is under it.
+    else if (!layer.slash && layer.rawPath !== '/') found.add(firstSegmentOf(layer.rawPath));
     else found.add(ANY);
   }
   return found;

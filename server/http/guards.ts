@@ -35,8 +35,8 @@ export function createGuards(db: Db) {
    */
   const askerFor = (req: Request): Asker => {
     if (!req.actor) throw unauthorized();
-    const record = deniedNow(db, auditContext(req));
-    return { actor: req.actor, recordDenial: (d) => record({ ...d, data: { ...d.data, ...where(req) } }) };
+    // The audit context (client address and all) is read only when there is a refusal to record.
+    return { actor: req.actor, recordDenial: (d) => deniedNow(db, auditContext(req))({ ...d, data: { ...d.data, ...where(req) } }) };
   };
 
   return { requireSignIn, requirePermission, askerFor };

@@ -3,10 +3,13 @@ import type { Express } from 'express';
 /** One method on one registered path, e.g. `{ method: 'patch', path: '/api/v1/submissions/:id' }`. */
 export interface RegisteredRoute { method: string; path: string }
 
+/** A layer's handler: a router (stack), or server/http/dispatch.ts's routeBySegment (routers) or series (handlers). */
+interface Handle { stack?: Layer[]; routers?: { stack: Layer[] }[]; handlers?: Handle[] }
+
 /** What the router keeps of each `app.use`/`router.METHOD` (router 2.x layers). */
 interface Layer {
   route?: { path: string | string[]; methods: Record<string, boolean> };
-  handle?: { stack?: Layer[]; routers?: { stack: Layer[] }[] };
+  handle?: Handle;
   rawPath?: unknown;
 }
 
@@ -30,14 +33,18 @@ function walk(stack: Layer[], prefix: string): RegisteredRoute[] {
           if (method !== '_all') out.push({ method, path: prefix + path });
         }
       }
-    } else if (layer.handle?.stack) {
-      out.push(...walk(layer.handle.stack, mount));
-    } else if (layer.handle?.routers) {
-      // Routers mounted through routeBySegment (server/http/dispatch.ts), at the layer's own path.
-      for (const router of layer.handle.routers) out.push(...walk(router.stack, mount));
+    } else if (layer.handle) {
+      out.push(...walkHandle(layer.handle, mount));
     }
   }
   return out;
+}
+
+/** The routes under a layer's handler, mounted at `mount`. */
+function walkHandle(handle: Handle, mount: string): RegisteredRoute[] {
+  if (handle.stack) return walk(handle.stack, mount);
+  // Routers entered through routeBySegment, or steps run as one layer by series (server/http/dispatch.ts).
+  return [...(handle.routers ?? []).map((r) => walk(r.stack, mount)), ...(handle.handlers ?? []).map((h) => walkHandle(h, mount))].flat();
 }
 
 /** The same routes as sorted "METHOD /path" lines (`:param` placeholders kept), each once. */

@@ -1,10 +1,17 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
 import request from 'supertest';
 import { firstSegments, routeBySegment, series } from '../../server/http/dispatch';
+import { routesOf } from '../helpers/routes';
 
 // The two helpers must keep what mounting each layer and router in order gave: the same handler
 // answers, errors reach the error handlers, and a request no router takes goes on.
 const errorsAsJson: ErrorRequestHandler = (err: Error, _req, res, _next) => { res.status(500).json({ error: err.message }); };
+
+const answering = (name: string, ...paths: string[]) => {
+  const r = Router();
+  for (const p of paths) r.get(p, (_req, res) => { res.json({ by: name, path: p }); });
+  return r;
+};
 
 describe('series', () => {
   const appWith = (...steps: express.RequestHandler[]) => {
@@ -43,11 +50,6 @@ describe('series', () => {
 });
 
 describe('routeBySegment', () => {
-  const answering = (name: string, ...paths: string[]) => {
-    const r = Router();
-    for (const p of paths) r.get(p, (_req, res) => { res.json({ by: name, path: p }); });
-    return r;
-  };
   const appWith = (routers: Router[]) => {
     const app = express();
     app.use(routeBySegment(routers));
@@ -97,5 +99,28 @@ describe('routeBySegment', () => {
     r.get('/boom', async () => { await Promise.resolve(); throw new Error('boom'); });
     const app = appWith([r, answering('never', '/boom')]);
     expect((await request(app).get('/boom')).body).toEqual({ error: 'boom' });
+  });
+
+  it('when a router mounts middleware at a path, then it is entered only under that path\'s first segment', async () => {
+    const files = Router();
+    let entered = 0;
+    files.use('/assets/app', (req, res, next) => { entered++; if (req.url === '/site.css') res.json({ by: 'files', url: req.url }); else next(); });
+    expect(firstSegments(files)).toEqual(new Set(['assets']));
+    const app = appWith([files, answering('late', '/items')]);
+    expect((await request(app).get('/assets/app/site.css')).body).toEqual({ by: 'files', url: '/site.css' });
+    expect((await request(app).get('/assets/app/missing.css')).body).toEqual({ by: 'not found' });
+    expect((await request(app).get('/items')).body).toEqual({ by: 'late', path: '/items' });
+    expect(entered).toBe(2);
+  });
+});
+
+describe('routes listed through both helpers', () => {
+  it('when routers sit in routeBySegment inside series, then every route is still listed with its mount path', () => {
+    const app = express();
+    const api = Router();
+    api.use(series((_req, _res, next) => { next(); }, routeBySegment([answering('a', '/items/:id'), answering('b', '/other')])));
+    app.use(series((_req, _res, next) => { next(); }, routeBySegment([answering('ops', '/healthz')])));
+    app.use('/api/v1', api);
+    expect(routesOf(app)).toEqual(['GET /api/v1/items/:id', 'GET /api/v1/other', 'GET /healthz']);
   });
 });
