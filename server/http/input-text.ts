@@ -20,24 +20,28 @@ function shown(name: string): string {
 /** `details` of a refusal: the field (dotted path or parameter name) when one is known. */
 const detail = (problem: string, field?: string) => [field === undefined ? { problem } : { field: field.slice(0, 200), problem }];
 
+/** The start of a refusal's message, or what makes it: built only when there is a refusal to word. */
+type Where = string | (() => string);
+const said = (where: Where) => (typeof where === 'string' ? where : where());
+
 /**
  * Refuses text that PostgreSQL cannot store (NUL) or that is not Unicode at all (a lone surrogate).
  * `where` starts the message ("The field \"title\""); `field` goes into `details`.
  */
-export function checkText(text: string, where: string, field?: string): void {
+export function checkText(text: string, where: Where, field?: string): void {
   if (NUL.test(text)) {
-    throw badRequest('invalid_characters', `${where} contains a NUL character (U+0000). Remove it and send again.`, detail('nul', field));
+    throw badRequest('invalid_characters', `${said(where)} contains a NUL character (U+0000). Remove it and send again.`, detail('nul', field));
   }
   if (LONE_SURROGATE.test(text)) {
-    throw badRequest('invalid_characters', `${where} contains an unpaired UTF-16 surrogate (such as \\ud800 alone), which is not text. Send valid Unicode.`,
+    throw badRequest('invalid_characters', `${said(where)} contains an unpaired UTF-16 surrogate (such as \\ud800 alone), which is not text. Send valid Unicode.`,
       detail('lone_surrogate', field));
   }
 }
 
 /** The one key that changes an object's prototype when assigned; no field is ever called that. */
-export function checkName(name: string, where: string, field: string): void {
+export function checkName(name: string, where: Where, field: string): void {
   if (name === '__proto__') {
-    throw badRequest('invalid_field_name', `${where} uses the name "__proto__", which no field may have. Rename it.`, detail('reserved_name', field));
+    throw badRequest('invalid_field_name', `${said(where)} uses the name "__proto__", which no field may have. Rename it.`, detail('reserved_name', field));
   }
 }
 
@@ -102,10 +106,10 @@ function checkPair(pair: Buffer, kind: string, seen: Map<string, number>): void 
   const valueBytes = percentBytes(eq === -1 ? Buffer.alloc(0) : pair.subarray(eq + 1), true)!;
   if (!isUtf8(nameBytes)) throw invalidEncoding(`A ${kind} name`);
   const name = nameBytes.toString('utf8');
-  const where = `The ${kind} ${shown(name)}`;
+  const where = () => `The ${kind} ${shown(name)}`;
   checkText(name, `A ${kind} name`);
   checkName(name, where, name);
-  if (!isUtf8(valueBytes)) throw invalidEncoding(where, name);
+  if (!isUtf8(valueBytes)) throw invalidEncoding(where(), name);
   checkText(valueBytes.toString('utf8'), where, name);
   seen.set(name, (seen.get(name) ?? 0) + 1);
 }
@@ -142,7 +146,7 @@ export function checkParsed(body: unknown): void {
   while (stack.length) {
     const [value, path] = stack.pop()!;
     if (typeof value === 'string') {
-      checkText(value, path ? `The field ${shown(path)}` : 'The body', path || undefined);
+      checkText(value, () => (path ? `The field ${shown(path)}` : 'The body'), path || undefined);
     } else if (typeof value === 'number' && !Number.isFinite(value)) {
       // JSON.parse reads 1e999 as Infinity, which JSON cannot write back: it would be stored as null.
       const field = path || 'body';
@@ -152,8 +156,8 @@ export function checkParsed(body: unknown): void {
     } else if (value !== null && typeof value === 'object') {
       for (const key of Object.keys(value)) {
         const child = path ? `${path}.${key}` : key;
-        checkText(key, `A field name in ${path ? shown(path) : 'the body'}`, path || undefined);
-        checkName(key, `The field ${shown(child)}`, child);
+        checkText(key, () => `A field name in ${path ? shown(path) : 'the body'}`, path || undefined);
+        checkName(key, () => `The field ${shown(child)}`, child);
         stack.push([(value as Record<string, unknown>)[key], child]);
       }
     }
