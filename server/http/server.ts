@@ -18,13 +18,13 @@ export const SERVER_TIMEOUTS = {
 
 /**
  * What Express, its router and body parser, and the portal's own middleware set on every request
- * (and response), declared when the object is made. Added one by one later, they went past what
- * V8 keeps as fast properties, and every request object then became a slow dictionary for the
- * rest of its life: declared up front, each request keeps one shape from birth. Measured with
- * autocannon (docs/review-queue.md "How a queue request is served"): the cached counts went from
- * ~8,000 to ~12,400 requests a second. None of these names is a getter of Node's or Express's
- * (test/unit/http-server.test.ts), so declaring them changes nothing else: `req.log`, `req.path`,
- * `req.query` and the rest stay the prototype's.
+ * (and response), declared when the object is made, so each request keeps one shape (V8 hidden
+ * class) from birth. Added one by one on the way through, they gave the object another shape at
+ * each step, so the same property reads in Express, the router and the portal met many shapes
+ * (the likely cause; what was measured is the effect, docs/review-queue.md "How a queue request is
+ * served": cached counts ~8,400 -> ~12,400 requests a second). None of these names is a getter of
+ * Node's or Express's (test/unit/http-server.test.ts), so declaring them changes nothing else:
+ * `req.log`, `req.path`, `req.query` and the rest stay the prototype's.
  */
 export const REQUEST_FIELDS = [
   // Express, router, body-parser, parseurl
