@@ -76,8 +76,8 @@ function verifyForm(_req: IncomingMessage, _res: unknown, buf: Buffer, encoding:
 }
 
 /**
- * A body parser run only for requests that have a body (the test body-parser makes itself, first
- * thing: a length or a transfer encoding), so the GETs most requests are pay nothing for it.
+ * A body parser run only for requests that have a body (a length or a transfer encoding: the test
+ * body-parser itself makes first), so GETs, which most requests are, pay nothing for it.
  */
 const withBody = (parse: RequestHandler): RequestHandler => (req, res, next) => {
   const length = req.headers['content-length'];

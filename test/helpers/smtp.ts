@@ -41,11 +41,29 @@ async function listen(server: SMTPServer, port: number): Promise<number> {
 
 const close = (server: SMTPServer): Promise<void> => new Promise((resolve) => server.close(() => resolve()));
 
+/*
+ * Ports below the kernel's ephemeral range (32768-60999 on Linux): while the server is down, no
+ * server another test starts on port 0 can be handed its port, so a connection then is refused,
+ * not answered by a stranger (an outbox test once got "Greeting never received" under CI load).
+ */
+const QUIET_PORTS = { from: 20_000, count: 10_000 };
+
+async function listenOnQuietPort(server: SMTPServer): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const port = QUIET_PORTS.from + Math.floor(Math.random() * QUIET_PORTS.count);
+    try {
+      return await listen(server, port);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 20) throw err;
+    }
+  }
+}
+
 /** Starts an SMTP server on 127.0.0.1 and a free port (no auth required, no STARTTLS). */
 export async function startTestSmtp(): Promise<TestSmtp> {
   const messages: ParsedMail[] = [];
   let server: SMTPServer | undefined = newServer(messages);
-  const port = await listen(server, 0);
+  const port = await listenOnQuietPort(server);
   const goDown = async (): Promise<void> => {
     if (server) await close(server);
     server = undefined;

@@ -64,8 +64,11 @@ beforeAll(async () => {
 afterAll(async () => { await t.close(); });
 
 const dashboard = (token: string) => request(t.app).get('/api/v1/dashboard').set('Authorization', `Bearer ${token}`);
-const recuse = (userId: string, organizationId: string) =>
-  t.deps.db.insertInto('conflicts').values({ user_id: userId, organization_id: organizationId, kind: 'financial_interest', statement: 'I hold shares.' }).execute();
+/** A conflict written by hand (not through the API): the app learns of it by PostgreSQL's notification, awaited here. */
+const recuse = async (userId: string, organizationId: string) => {
+  await t.deps.db.insertInto('conflicts').values({ user_id: userId, organization_id: organizationId, kind: 'financial_interest', statement: 'I hold shares.' }).execute();
+  await t.changesSeen();
+};
 const load = (body: { workload: { reviewerId: string; openAssignments: number; overdueAssignments: number }[] }, id: string) =>
   body.workload.find((w) => w.reviewerId === id);
 const filingsOn = (body: { filingsPerDay: { date: string; count: number }[] }, date: string) => body.filingsPerDay.find((d) => d.date === date)?.count;
