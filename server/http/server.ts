@@ -44,9 +44,9 @@ class PortalRequest extends IncomingMessage {
   }
 }
 
-class PortalResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+class PortalResponse extends ServerResponse {
   // Node passes (req, {highWaterMark, rejectNonStandardBodyWrites}); @types/node declares only req.
-  constructor(...args: ConstructorParameters<typeof ServerResponse<Request>>) {
+  constructor(...args: ConstructorParameters<typeof ServerResponse>) {
     super(...args);
     Object.assign(this, responseFields);
   }
